@@ -284,7 +284,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 
 // route finds the call for r's path.
 func (s *Server) route(r *http.Request) (rt route, ws, arg string, err error) {
-	notFound := errorf(kindNotFound, "no API call at %s: use /api/v1/workshops, then /{workshop}/join, /sync, /events, /export or /blobs/{sha256}", truncate(r.URL.Path, 100))
+	notFound := errorf(kindNotFound, "no API call at %s: use /api/v1/workshops, then /{workshop}/join, /sync, /events, /export, /import, /erase or /blobs/{sha256}", truncate(r.URL.Path, 100))
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/api/v1/"), "/")
 	if parts[0] != "workshops" || len(parts) > 4 || len(parts) == 2 {
 		return rt, "", "", notFound
@@ -303,6 +303,10 @@ func (s *Server) route(r *http.Request) (rt route, ws, arg string, err error) {
 		return route{s.sync, true, []string{http.MethodPost}}, ws, "", nil
 	case len(parts) == 3 && parts[2] == "events":
 		return route{s.eventsCall, false, []string{http.MethodGet}}, ws, "", nil
+	case len(parts) == 3 && parts[2] == "import":
+		return route{s.importWorkshop, true, []string{http.MethodPost}}, ws, "", nil
+	case len(parts) == 3 && parts[2] == "erase":
+		return route{s.erase, true, []string{http.MethodPost}}, ws, "", nil
 	case len(parts) == 3 && parts[2] == "export":
 		return route{s.export, true, []string{http.MethodGet}}, ws, "", nil
 	case len(parts) == 4 && parts[2] == "blobs":

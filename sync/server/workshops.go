@@ -60,13 +60,8 @@ func (s *Server) createWorkshop(w http.ResponseWriter, r *http.Request, _, _ str
 	if err := s.limit(w, r, s.create, "workshops created"); err != nil {
 		return err
 	}
-	switch {
-	case s.cfg.OrganizerKey != "":
-		if tok := bearer(r, false); tok == "" || !equalString(tok, s.cfg.OrganizerKey) {
-			return errorf(kindUnauthorized, "creating a workshop needs this server's organizer key: send Authorization: Bearer <organizer key>")
-		}
-	case !s.cfg.OpenCreate:
-		return errorf(kindUnauthorized, "this server creates no workshops: its operator must start it with an organizer key")
+	if err := s.mayCreate(r); err != nil {
+		return err
 	}
 	var req createRequest
 	if err := decodeJSON(w, r, maxSmallBody, &req); err != nil {
@@ -129,6 +124,20 @@ func (s *Server) createWorkshop(w http.ResponseWriter, r *http.Request, _, _ str
 		FacilitatorToken: FacilitatorToken(ws),
 		JoinCode:         ws.JoinCode,
 	})
+}
+
+// mayCreate checks that r may create a workshop: it carries the organizer
+// key, or the server lets anyone create.
+func (s *Server) mayCreate(r *http.Request) error {
+	switch {
+	case s.cfg.OrganizerKey != "":
+		if tok := bearer(r, false); tok == "" || !equalString(tok, s.cfg.OrganizerKey) {
+			return errorf(kindUnauthorized, "creating a workshop needs this server's organizer key: send Authorization: Bearer <organizer key>")
+		}
+	case !s.cfg.OpenCreate:
+		return errorf(kindUnauthorized, "this server creates no workshops: its operator must start it with an organizer key")
+	}
+	return nil
 }
 
 func validLocale(s string) bool {
