@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"carnet/app/i18n"
+	"carnet/sync/client"
+	"carnet/sync/replica"
+)
+
+// noteForm captures a post-it: its kind in the workshop's colour code (big
+// buttons with text labels), its text, and a save that writes it through
+// the client, committed on the device, before saying "Enregistré".
+type noteForm struct {
+	app.Compo
+
+	Workshop, Session, Group string
+
+	color   string
+	text    string
+	saving  bool
+	saved   int // count of saves, for the status message
+	savedAt time.Time
+	err     string
+}
+
+func newNoteForm(workshop, session, group string) *noteForm {
+	return &noteForm{Workshop: workshop, Session: session, Group: group}
+}
+
+// lastColorKey keeps the last colour chosen, so that a series of irritants
+// needs one tap each.
+const lastColorKey = "carnet.last-color"
+
+func (f *noteForm) OnMount(ctx app.Context) {
+	if app.IsClient {
+		if v := app.Window().Get("localStorage").Call("getItem", lastColorKey); v.Type() == app.TypeString {
+			if colorSymbols[v.String()] != "" {
+				f.color = v.String()
+			}
+		}
+	}
+	if f.color == "" {
+		f.color = replica.ColorCurrent
+	}
+}
+
+// pick chooses the colour of the button (its data-color).
+func (f *noteForm) pick(ctx app.Context, e app.Event) {
+	c := ctx.JSSrc().Get("dataset").Get("color").String()
+	if colorSymbols[c] == "" {
+		return
+	}
+	f.color = c
+	app.Window().Get("localStorage").Call("setItem", lastColorKey, c)
+}
+
+func (f *noteForm) save(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	text := strings.TrimSpace(f.text)
+	if f.saving {
+		return
+	}
+	if text == "" {
+		f.err = i18n.T("note.empty")
+		return
+	}
+	w := lookup(f.Workshop)
+	if w == nil {
+		return
+	}
+	me := w.view().Me()
+	f.saving, f.err = true, ""
+	c := change(client.NewID(), "note", map[string]any{
+		"session": f.Session, "group": f.Group, "text": text, "color": f.color, "author": me,
+	})
+	w.queue(func(err error) {
+		dispatch(ctx, func(ctx app.Context) {
+			f.saving = false
+			if err != nil {
+				f.err = writeError(err)
+				return
+			}
+			f.text = ""
+			f.saved++
+			f.savedAt = time.Now()
+			at := f.savedAt
+			ctx.After(5*time.Second, func(ctx app.Context) {
+				if f.savedAt.Equal(at) {
+					f.savedAt = time.Time{}
+				}
+			})
+			// A textarea's value is not an attribute go-app renders: clear it here.
+			ta := app.Window().GetElementByID("note-text")
+			ta.Set("value", "")
+			ta.Call("focus")
+		})
+	}, c)
+}
+
+func (f *noteForm) Render() app.UI {
+	colors := make([]app.UI, len(replica.Colors))
+	for i, c := range replica.Colors {
+		colors[i] = el("button").Attr("type", "button").ID("color-"+c).Class("color-btn "+colorClass(c)).
+			DataSet("color", c).Aria("pressed", f.color == c).OnClick(f.pick).Body(
+			el("span").Class("sym").Aria("hidden", "true").Text(colorSymbols[c]),
+			el("span").Text(colorLabel(c)),
+		)
+	}
+	var done app.UI
+	if !f.savedAt.IsZero() {
+		done = saved(i18n.T("note.saved"))
+	}
+	return el("form").ID("note-form").OnSubmit(f.save).Body(
+		app.Div().Attr("role", "group").Aria("labelledby", "note-color-label").Body(
+			para("note-color-label", "b", i18n.T("note.kind")),
+			app.Div().Class("colors").Body(colors...),
+		),
+		field("note-text", i18n.T("note.text"), "",
+			el("textarea").ID("note-text").Class(colorClass(f.color)).
+				Attr("maxlength", replica.MaxString).OnInput(valueTo(&f.text))),
+		el("button").ID("note-save").Attr("type", "submit").Class("primary block mt").Attr("disabled", f.saving).
+			Text(i18n.F("note.save", colorLabel(f.color))),
+		status("note-saved", "", done),
+		alert("note-error", f.err),
+	)
+}
