@@ -1,8 +1,6 @@
 package client
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	crand "crypto/rand"
 	"crypto/sha256"
@@ -94,12 +92,8 @@ func jsonRequest(url, token string, body any) (*Request, error) {
 		r.Header["Authorization"] = "Bearer " + token
 	}
 	if len(b) > gzipAbove {
-		var z bytes.Buffer
-		w := gzip.NewWriter(&z)
-		_, _ = w.Write(b) // a bytes.Buffer does not fail
-		_ = w.Close()
-		if z.Len() < len(b) {
-			r.Body = z.Bytes()
+		if z, ok := gzipBody(b); ok && len(z) < len(b) {
+			r.Body = z
 			r.Header["Content-Encoding"] = "gzip"
 		}
 	}
