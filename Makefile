@@ -60,8 +60,16 @@ vet: ## go vet, natively and for js/wasm
 		$(WASM_ENV) $(GO) vet $$pkgs; \
 	fi
 
+# The browser tests use the web/ that `make wasm` just built, and say so
+# loudly here when they will skip for want of Chromium.
 test-native: ## go test -race -count=1 ./... (browser tests need web/app.wasm: make wasm)
-	$(GO) test -race -count=1 $(TESTFLAGS) ./...
+	@if [ -z "$${CARNET_CHROMIUM:-}" ] && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && ! command -v google-chrome >/dev/null; then \
+		echo '*****************************************************************'; \
+		echo '*** No Chromium found: the browser tests (app/e2e) will SKIP. ***'; \
+		echo '*** apt-get install chromium, or set CARNET_CHROMIUM.          ***'; \
+		echo '*****************************************************************'; \
+	fi
+	CARNET_E2E_WEB=$(CURDIR)/web $(GO) test -race -count=1 $(TESTFLAGS) ./...
 
 # A package has wasm-side tests when one of its test files builds only for
 # js/wasm: a `//go:build js && wasm` line (or js, or wasm alone), or a name
