@@ -95,24 +95,7 @@ fuzz: ## fuzz each fuzz target for FUZZTIME (10s)
 	done
 
 bench: wasm ## run the benchmarks and write docs/benchmarks.md (raw output: docs/bench-raw.txt)
-	@mkdir -p docs
-	$(GO) test $(BENCHFLAGS) ./... | tee docs/bench-raw.txt
-	@{ \
-		echo '# Benchmarks'; \
-		echo; \
-		echo "Written by \`make bench\` on $$(date -u +%Y-%m-%d): one run on the machine below."; \
-		echo 'Compare runs of the same machine with benchstat.'; \
-		echo; \
-		echo "- command: \`$(GO) test $(BENCHFLAGS) ./...\`"; \
-		echo "- uname -a: \`$$(uname -a)\`"; \
-		echo "- go version: \`$$($(GO) version)\`"; \
-		echo "- CPU: $$( (grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//') || sysctl -n machdep.cpu.brand_string 2>/dev/null || echo unknown), $$(getconf _NPROCESSORS_ONLN) cores"; \
-		echo; \
-		echo '```text'; \
-		cat docs/bench-raw.txt; \
-		echo '```'; \
-	} > docs/benchmarks.md
-	@echo 'wrote docs/benchmarks.md'
+	GO=$(GO) $(GO) run ./cmd/benchreport
 
 clean: ## remove what the build makes (bin/, web/app.wasm*); ./data is kept
 	rm -rf bin web/app.wasm web/app.wasm.gz web/app.wasm.zst

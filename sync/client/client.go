@@ -17,7 +17,7 @@ const (
 	DefaultAttempts   = 6
 	DefaultBackoff    = 500 * time.Millisecond
 	DefaultMaxBackoff = 30 * time.Second
-	DefaultPushBytes  = 12 << 10  // JSON bytes of changes a push: about 2 KB gzipped
+	DefaultPushBytes  = 5 << 10   // JSON bytes of changes a push: a cut re-sends under 2 KB
 	DefaultChunkSize  = 256 << 10 // bytes of photo a PATCH
 	// MaxRejected is how many refused changes Meta.Rejected keeps.
 	MaxRejected = 200
@@ -143,6 +143,10 @@ type Client struct {
 	hlc     *replica.HLC
 	syncing bool
 	lastErr error
+	// offset is the server's clock minus this device's, from the last
+	// sync answer that said the server's time (known); see ServerOffset.
+	offset time.Duration
+	known  bool
 }
 
 // Open returns a client for the workshop kept in cfg.Local, ErrNoWorkshop
@@ -470,4 +474,35 @@ func (c *Client) url(path string) string {
 		u += "/" + w
 	}
 	return u + path
+}
+
+// ServerOffset returns how far the server's clock is ahead of this
+// device's (negative when behind), as the last sync measured it, and
+// whether a sync measured it yet. Device time plus the offset is the
+// server's time within about half a round trip: the time that shared
+// timers use, so that every device shows the same remaining time
+// whatever its own clock says.
+func (c *Client) ServerOffset() (time.Duration, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.offset, c.known
+}
+
+// maxRoundTrip is the longest round trip whose answer still sets the
+// offset: beyond it the server's time is too blurred to be worth it.
+const maxRoundTrip = 10 * time.Second
+
+// serverTime notes the server's clock, now (Unix ms, 0 when the server
+// does not say), from an answer to a request sent at sent: the server
+// read its clock about halfway through the round trip.
+func (c *Client) serverTime(sent time.Time, now int64) {
+	got := c.cfg.Now()
+	rtt := got.Sub(sent)
+	if now <= 0 || rtt < 0 || rtt > maxRoundTrip {
+		return
+	}
+	mid := sent.Add(rtt / 2)
+	c.mu.Lock()
+	c.offset, c.known = time.UnixMilli(now).Sub(mid), true
+	c.mu.Unlock()
 }

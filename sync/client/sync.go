@@ -102,6 +102,7 @@ func (c *Client) syncChanges(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		sent := c.cfg.Now()
 		resp, err := c.send(ctx, req)
 		if err != nil {
 			return fmt.Errorf("sync: %w", err)
@@ -110,6 +111,7 @@ func (c *Client) syncChanges(ctx context.Context) error {
 		if err := decode(resp, 200, &out); err != nil {
 			return fmt.Errorf("sync: %w", err)
 		}
+		c.serverTime(sent, out.Now)
 		if err := c.answer(ctx, chunk, out); err != nil {
 			return fmt.Errorf("sync: %w", err)
 		}
@@ -279,22 +281,41 @@ func (c *Client) upload(ctx context.Context, hash string, left int) error {
 	if err != nil || done {
 		return err
 	}
-	for stalls := 0; ; {
+	for stalls, failures := 0, 0; ; {
 		c.progress(Progress{Photos: left, Photo: hash, Sent: off, Total: total})
 		if off > total {
 			return &badPhoto{BadPhoto{Hash: hash, Code: "conflict", Message: fmt.Sprintf("the server holds %d bytes of a photo of %d", off, total)}, ErrConflict}
 		}
 		end := min(off+int64(c.cfg.ChunkSize), total)
-		resp, err := c.send(ctx, &Request{Method: "PATCH", URL: url, Body: data[off:end], Header: map[string]string{
+		resp, wait, fail := c.once(ctx, &Request{Method: "PATCH", URL: url, Body: data[off:end], Header: map[string]string{
 			"Authorization": auth,
 			"Upload-Offset": strconv.FormatInt(off, 10),
 			"Upload-Length": strconv.FormatInt(total, 10),
 			"Content-Type":  "application/offset+octet-stream",
 		}})
-		if err != nil {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
 		next := off
+		if fail != nil {
+			// The server keeps the bytes that reached it before a cut: ask
+			// it where to go on rather than send the whole chunk again.
+			if failures++; failures >= c.cfg.Attempts {
+				return fail
+			}
+			if err := c.pause(ctx, failures, wait); err != nil {
+				return err
+			}
+			n, done, err := c.head(ctx, url, auth)
+			if err != nil || done {
+				return err
+			}
+			if n > off {
+				stalls, failures = 0, 0 // only failures without progress count
+			}
+			off = n
+			continue
+		}
 		switch resp.Status {
 		case 200, 204:
 			n, ok := uploadOffset(resp)
@@ -326,7 +347,7 @@ func (c *Client) upload(ctx context.Context, hash string, left int) error {
 		}
 		// Progress is the server's offset growing, whoever sent the bytes.
 		if next > off {
-			stalls = 0
+			stalls, failures = 0, 0
 		} else {
 			stalls++
 		}

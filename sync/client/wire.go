@@ -78,6 +78,7 @@ type (
 		Changes  []replica.Change    `json:"changes"`
 		More     bool                `json:"more"`
 		Rejected []replica.Rejection `json:"rejected"`
+		Now      int64               `json:"now"` // the server's clock, Unix ms; 0 from older servers
 	}
 )
 
@@ -118,34 +119,46 @@ func decode(r *Response, status int, v any) error {
 // answer is returned as it is, for the caller to read.
 func (c *Client) send(ctx context.Context, r *Request) (*Response, error) {
 	for attempt := 1; ; attempt++ {
-		resp, err := c.doer.Do(ctx, r)
+		resp, wait, fail := c.once(ctx, r)
 		if cerr := ctx.Err(); cerr != nil {
 			return nil, cerr
 		}
-		var fail error
-		var wait time.Duration
-		switch {
-		case err != nil:
-			fail = fmt.Errorf("%w: %s %s: %w", ErrNetwork, r.Method, shortURL(r.URL), err)
-		case resp.Status == 429 || resp.Status >= 500:
-			fail = apiError(resp)
-			if s, err := strconv.Atoi(resp.Header["retry-after"]); err == nil && s > 0 {
-				wait = time.Duration(s) * time.Second
-			}
-		default:
+		if fail == nil {
 			return resp, nil
 		}
 		if attempt >= c.cfg.Attempts {
 			return nil, fail
 		}
-		d := c.backoff(attempt)
-		if wait > d {
-			d = min(wait, c.cfg.MaxBackoff)
-		}
-		if err := c.cfg.Sleep(ctx, d); err != nil {
+		if err := c.pause(ctx, attempt, wait); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// once sends r once. No answer, 429 and 5xx come back as fail, with the
+// wait the server asked for (Retry-After), if any.
+func (c *Client) once(ctx context.Context, r *Request) (resp *Response, wait time.Duration, fail error) {
+	resp, err := c.doer.Do(ctx, r)
+	switch {
+	case err != nil:
+		return nil, 0, fmt.Errorf("%w: %s %s: %w", ErrNetwork, r.Method, shortURL(r.URL), err)
+	case resp.Status == 429 || resp.Status >= 500:
+		if s, err := strconv.Atoi(resp.Header["retry-after"]); err == nil && s > 0 {
+			wait = time.Duration(s) * time.Second
+		}
+		return nil, wait, apiError(resp)
+	}
+	return resp, 0, nil
+}
+
+// pause waits after the attempt-th failure: the backoff, or what the
+// server asked for when longer (up to MaxBackoff).
+func (c *Client) pause(ctx context.Context, attempt int, wait time.Duration) error {
+	d := c.backoff(attempt)
+	if wait > d {
+		d = min(wait, c.cfg.MaxBackoff)
+	}
+	return c.cfg.Sleep(ctx, d)
 }
 
 // backoff returns the wait after the attempt-th failure: Backoff doubled

@@ -92,7 +92,7 @@ func TestExportJSON(t *testing.T) {
 	if len(a.Rejected) > 0 {
 		t.Fatalf("re-import rejected %+v", a.Rejected)
 	}
-	st := merged(a.Changes)
+	st := merged(e.sync(other, other.facilitator, "", nil, false).Changes)
 	if st.Record(ids["note1"]).String("text") != "<script>alert('x')</script>" || len(replica.Tally(st, ids["ballot"])) != 1 {
 		t.Fatalf("re-imported state lost records")
 	}

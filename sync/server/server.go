@@ -284,8 +284,11 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 
 // route finds the call for r's path.
 func (s *Server) route(r *http.Request) (rt route, ws, arg string, err error) {
-	notFound := errorf(kindNotFound, "no API call at %s: use /api/v1/workshops, then /{workshop}/join, /sync, /events, /export, /import, /erase or /blobs/{sha256}", truncate(r.URL.Path, 100))
+	notFound := errorf(kindNotFound, "no API call at %s: use /api/v1/templates or /api/v1/workshops, then /{workshop}/join, /sync, /events, /export, /import, /erase or /blobs/{sha256}", truncate(r.URL.Path, 100))
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/api/v1/"), "/")
+	if len(parts) == 1 && parts[0] == "templates" {
+		return route{s.templates, true, []string{http.MethodGet, http.MethodHead}}, "", "", nil
+	}
 	if parts[0] != "workshops" || len(parts) > 4 || len(parts) == 2 {
 		return rt, "", "", notFound
 	}

@@ -160,8 +160,12 @@ func TestSync(t *testing.T) {
 	if len(a.Rejected) != 0 {
 		t.Fatalf("sync rejected %+v", a.Rejected)
 	}
+	if len(a.Changes) != 0 {
+		t.Fatalf("sync answered %d changes, want none: the 4 fields just pushed are not sent back: %+v", len(a.Changes), a.Changes)
+	}
+	a.Changes = e.sync(w, tok, first.Cursor, nil, false).Changes
 	if len(a.Changes) != 4 {
-		t.Fatalf("sync answered %d changes, want the 4 fields just pushed: %+v", len(a.Changes), a.Changes)
+		t.Fatalf("sync answered %d changes, want the 4 fields pushed before: %+v", len(a.Changes), a.Changes)
 	}
 	for _, c := range a.Changes {
 		if c.Grouped() {
@@ -273,7 +277,7 @@ func TestSyncRejectsAlone(t *testing.T) {
 			t.Errorf("rejections not in request order: %+v", a.Rejected)
 		}
 	}
-	st := merged(a.Changes)
+	st := merged(e.sync(w, w.facilitator, "", nil, false).Changes)
 	if got := st.Record(aliceNote).String("text"); got != "Alice's" {
 		t.Errorf("Alice's note text = %q, want it unchanged", got)
 	}
@@ -289,8 +293,11 @@ func TestSyncRejectsAlone(t *testing.T) {
 	// A grouped change: each field on its own.
 	g := replica.Change{Record: aliceNote, Kind: "note", Clock: e.hlc.Next(), Fields: map[string]json.RawMessage{"text": jsonValue("y")}}
 	b := e.sync(w, w.facilitator, a.Cursor, []replica.Change{g}, false)
-	if len(b.Rejected) != 0 || len(b.Changes) != 1 {
-		t.Fatalf("facilitator edit = %+v, want it stored", b)
+	if len(b.Rejected) != 0 || len(b.Changes) != 0 {
+		t.Fatalf("facilitator edit = %+v, want it stored and not sent back", b)
+	}
+	if got := merged(e.sync(w, w.facilitator, a.Cursor, nil, false).Changes).Record(aliceNote).String("text"); got != "y" {
+		t.Fatalf("Alice's note after the facilitator's edit = %q, want y", got)
 	}
 }
 
@@ -301,7 +308,8 @@ func TestSyncPaging(t *testing.T) {
 	for i := 0; i < 12; i++ {
 		changes = append(changes, e.set(newID(), "thread", "title", fmt.Sprint("fil ", i)))
 	}
-	a := e.sync(w, w.facilitator, "", changes, false)
+	e.sync(w, w.facilitator, "", changes, false)
+	a := e.sync(w, w.facilitator, "", nil, false)
 	if !a.More || len(a.Changes) != 5 {
 		t.Fatalf("first page = %d changes, more %v; want 5, true", len(a.Changes), a.More)
 	}
@@ -595,4 +603,27 @@ func TestCreateFromBuiltinTemplate(t *testing.T) {
 		t.Fatalf("workshop record = %+v", w)
 	}
 	want(t, "unknown template", e.do("POST", "/api/v1/workshops", "", map[string]string{"title": "x", "template": "atlantis"}), 400, "invalid")
+}
+
+// TestSyncLeavesOutWhatItStored: a device merges what a push stored when
+// it reads the answer, so the answer leaves it out; what earlier requests
+// stored is sent, since their answer may have been lost.
+func TestSyncLeavesOutWhatItStored(t *testing.T) {
+	e := newEnv(t, nil)
+	w := e.create("Atelier")
+	p, tok := e.join(w, "Léa")
+	first := e.sync(w, tok, "", nil, false)
+	earlier, now := newID(), newID()
+	e.sync(w, tok, first.Cursor, []replica.Change{e.note(earlier, p, "Avant")}, false)
+	a := e.sync(w, tok, first.Cursor, []replica.Change{e.note(now, p, "Ressaisie")}, true)
+	s := merged(a.Changes)
+	if s.Record(now) != nil || s.Record(earlier) == nil {
+		t.Fatalf("answer = %+v, want the earlier note and not the one just pushed", a.Changes)
+	}
+	// Pushed again, it is stored again by nobody: an equal value loses,
+	// and an old change sent again is not echoed either.
+	b := e.sync(w, tok, first.Cursor, []replica.Change{e.note(earlier, p, "Avant")}, false)
+	if merged(b.Changes).Record(now) == nil {
+		t.Fatalf("answer = %+v, want the note pushed by the request before", b.Changes)
+	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"sort"
@@ -21,6 +22,9 @@ type syncResponse struct {
 	Changes  []replica.Change    `json:"changes"`
 	More     bool                `json:"more"`
 	Rejected []replica.Rejection `json:"rejected,omitempty"`
+	// Now is the server's clock, Unix ms, when it answered: devices set
+	// their timers by it (PROTOCOL.md, Extensions).
+	Now int64 `json:"now"`
 }
 
 // sync serves POST /api/v1/workshops/{w}/sync: it stores the accepted
@@ -55,6 +59,7 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request, id, _ string) erro
 		return errorf(kindTooLarge, "the request sets %d fields, more than the %d allowed: send the changes in several requests", fields, s.cfg.MaxChanges)
 	}
 
+	var echo map[echoKey]json.RawMessage // what this request stored
 	if len(changes) > 0 {
 		var accepted []replica.Change
 		var refused []replica.Rejection
@@ -75,6 +80,10 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request, id, _ string) erro
 			return storeError(err)
 		}
 		rejected = append(rejected, refused...)
+		echo = make(map[echoKey]json.RawMessage, len(accepted))
+		for _, c := range accepted {
+			echo[echoKey{c.Record, c.Field, c.Clock}] = c.Value
+		}
 		if len(accepted) > 0 {
 			s.observe(accepted)
 			s.hub.publish(ws.ID, cursor)
@@ -101,6 +110,19 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request, id, _ string) erro
 		}
 	}
 	out := page.Changes
+	if len(echo) > 0 {
+		// The device merges what this request stored when it reads the
+		// answer: sending it back would double what a push costs. Changes
+		// stored by earlier requests are sent, since their answer may
+		// have been lost.
+		kept := out[:0:0]
+		for _, c := range out {
+			if v, ok := echo[echoKey{c.Record, c.Field, c.Clock}]; !ok || !bytes.Equal(v, c.Value) {
+				kept = append(kept, c)
+			}
+		}
+		out = kept
+	}
 	if req.Grouped {
 		out = replica.Group(out)
 	}
@@ -112,6 +134,7 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request, id, _ string) erro
 		Changes:  out,
 		More:     page.More,
 		Rejected: rejected,
+		Now:      s.cfg.Now().UnixMilli(),
 	})
 }
 
@@ -128,4 +151,9 @@ func parseCursor(s string) (int64, error) {
 		return 0, errorf(kindInvalid, "since %q is not a cursor of this server: send the cursor of an earlier answer, or empty", truncate(s, 40))
 	}
 	return c, nil
+}
+
+type echoKey struct {
+	record, field string
+	clock         replica.Clock
 }
