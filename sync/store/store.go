@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"carnet/sync/replica"
@@ -114,4 +115,23 @@ type Watcher interface {
 	// Watch calls fn with the workshop id and new cursor after every write
 	// by any server, until ctx ends.
 	Watch(ctx context.Context, fn func(workshop string, cursor int64)) error
+}
+
+// Single returns changes as single-field changes, splitting grouped ones,
+// and checks that each names a record, kind, field, value and clock: the
+// form every backend stores. The error wraps replica.ErrInvalid.
+func Single(changes []replica.Change) ([]replica.Change, error) {
+	for _, c := range changes {
+		if c.Grouped() {
+			changes = replica.Ungroup(changes)
+			break
+		}
+	}
+	for i, c := range changes {
+		if c.Record == "" || c.Kind == "" || c.Field == "" || len(c.Value) == 0 || c.Clock == "" {
+			return nil, fmt.Errorf("change %d of record %q field %q: %w: record, kind, field, value and clock are required",
+				i, c.Record, c.Field, replica.ErrInvalid)
+		}
+	}
+	return changes, nil
 }

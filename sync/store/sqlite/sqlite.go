@@ -379,7 +379,7 @@ func lookup(ctx context.Context, st *sql.Stmt, workshop, id string) (*replica.Re
 // change wins, and a field written twice ends at its later place. Numbers
 // offered to losers are never seen and are offered again later.
 func (s *Store) merge(ctx context.Context, tx *sql.Tx, workshop string, base int64, changes []replica.Change) (int64, error) {
-	changes, err := single(changes)
+	changes, err := store.Single(changes)
 	if err != nil || len(changes) == 0 {
 		return base, err
 	}
@@ -416,24 +416,6 @@ func (s *Store) merge(ctx context.Context, tx *sql.Tx, workshop string, base int
 		return 0, fmt.Errorf("set cursor: %w", err)
 	}
 	return top, nil
-}
-
-// single returns changes as single-field changes, splitting grouped ones,
-// and checks that each names a record, kind, field, value and clock.
-func single(changes []replica.Change) ([]replica.Change, error) {
-	for _, c := range changes {
-		if c.Grouped() {
-			changes = replica.Ungroup(changes)
-			break
-		}
-	}
-	for i, c := range changes {
-		if c.Record == "" || c.Kind == "" || c.Field == "" || len(c.Value) == 0 || c.Clock == "" {
-			return nil, fmt.Errorf("change %d of record %q field %q: %w: record, kind, field, value and clock are required",
-				i, c.Record, c.Field, replica.ErrInvalid)
-		}
-	}
-	return changes, nil
 }
 
 // Changes returns up to limit changes of workshop stored after the cursor
