@@ -41,7 +41,7 @@ type set struct {
 // runs it and returns its section, and list it here.
 var sets = []set{
 	{"sync", syncSet},
-	{"app", appSet},
+	{"app", appBrowserSet},
 }
 
 func main() {

@@ -211,15 +211,3 @@ func verdict(v, goal float64) string {
 	}
 	return "**miss**"
 }
-
-// appSet is the place of issue 3's benchmarks: app.wasm's size against a
-// go-app hello world, and load times in headless Chromium. Until they
-// exist it says so.
-func appSet(ctx context.Context, o options) section {
-	return section{
-		Title: "App in the browser (issue 3)",
-		Intro: `Not measured yet. Issue 3 adds here: app.wasm's size (raw, gzip, zstd) against a go-app
-hello world, and load times in headless Chromium. They come as one more set in
-cmd/benchreport (a function returning its section, listed in sets).`,
-	}
-}
