@@ -27,6 +27,7 @@ var (
 	_ client.Local        = (*Store)(nil)
 	_ client.RecordReader = (*Store)(nil)
 	_ client.Counter      = (*Store)(nil)
+	_ client.BlobDropper  = (*Store)(nil)
 )
 
 // Open returns the local store of workshop, opening the database (and
@@ -856,6 +857,27 @@ func (s *Store) Uploaded(ctx context.Context, hash string) error {
 	}
 	if _, err := up.Delete(key(s.w, hash)); err != nil {
 		return err
+	}
+	return commit(ctx, t)
+}
+
+// DropBlob forgets a photo's bytes and its upload, in one transaction
+// (client.BlobDropper: the photo was erased).
+func (s *Store) DropBlob(ctx context.Context, hash string) error {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	t, err := txn(ctx, idb.TransactionReadWrite, idb.DurabilityDefault, storeBlobs, storeUploads)
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{storeBlobs, storeUploads} {
+		st, err := t.ObjectStore(name)
+		if err != nil {
+			return err
+		}
+		if _, err := st.Delete(key(s.w, hash)); err != nil {
+			return err
+		}
 	}
 	return commit(ctx, t)
 }

@@ -65,10 +65,13 @@ func TestEraseExportImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	inv := fac.Invite()
+	mems := map[string]*client.Memory{}
 	join := func(name string) *client.Client {
 		inv := inv
 		inv.Name = name
-		c, err := client.Join(ctx, realConfig(), inv)
+		cfg := realConfig()
+		mems[name] = cfg.Local.(*client.Memory)
+		c, err := client.Join(ctx, cfg, inv)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -186,5 +189,9 @@ func TestEraseExportImport(t *testing.T) {
 		if r := st.Record(tomNote); r.Deleted() || r.String("text") != "délais" {
 			t.Errorf("%s: Tom's note after erase: %v", name, r.Fields)
 		}
+	}
+	// Léa's phone dropped the photo's bytes at its sync.
+	if _, err := mems["Léa"].Blob(ctx, client.BlobHash(jpg)); !errors.Is(err, client.ErrNoBlob) {
+		t.Errorf("Léa's phone still has the erased photo's bytes: %v", err)
 	}
 }

@@ -119,3 +119,12 @@ type Counter interface {
 	// uploaded.
 	Counts(ctx context.Context) (changes, blobs int, err error)
 }
+
+// BlobDropper is an optional capability of a Local: forgetting a photo's
+// bytes, and its upload if it waits. Sync uses it to drop the bytes of
+// photos deleted elsewhere (a participant's data erased by the
+// facilitator), so that a phone keeps no copy of them.
+type BlobDropper interface {
+	// DropBlob forgets the bytes of hash; a hash not held is no error.
+	DropBlob(ctx context.Context, hash string) error
+}

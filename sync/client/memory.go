@@ -251,3 +251,21 @@ func cloneMeta(m Meta) Meta {
 	}
 	return m
 }
+
+// DropBlob forgets the bytes of hash and its upload (BlobDropper).
+func (m *Memory) DropBlob(ctx context.Context, hash string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.blobs, hash)
+	kept := m.queue[:0]
+	for _, h := range m.queue {
+		if h != hash {
+			kept = append(kept, h)
+		}
+	}
+	m.queue = kept
+	return nil
+}

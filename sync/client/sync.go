@@ -203,6 +203,7 @@ func (c *Client) answer(ctx context.Context, chunk []Pending, out syncResponse) 
 			return fmt.Errorf("pull: %w", err)
 		}
 		c.meta.Cursor = cursor
+		c.dropDeleted(ctx, out.Changes)
 	}
 	if len(refused) == 0 && c.hlc.Last() == c.meta.Clock {
 		return nil
@@ -377,4 +378,41 @@ func (c *Client) head(ctx context.Context, url, auth string) (off int64, done bo
 func uploadOffset(r *Response) (int64, bool) {
 	n, err := strconv.ParseInt(r.Header["upload-offset"], 10, 64)
 	return n, err == nil && n >= 0
+}
+
+// dropDeleted forgets the bytes of the photos that pulled changes deleted
+// (an erase), when the Local can and no live photo shares them. It is best
+// effort: bytes left over are only hidden.
+func (c *Client) dropDeleted(ctx context.Context, pulled []replica.Change) {
+	d, ok := c.local.(BlobDropper)
+	if !ok {
+		return
+	}
+	var gone []string
+	for _, ch := range pulled {
+		if ch.Kind != "photo" {
+			continue
+		}
+		for _, one := range ch.Split() {
+			if one.Field == "deleted" && string(one.Value) == "true" {
+				gone = append(gone, ch.Record)
+			}
+		}
+	}
+	if len(gone) == 0 {
+		return
+	}
+	st, err := c.local.State(ctx)
+	if err != nil {
+		return
+	}
+	kept := map[string]bool{}
+	for _, p := range st.Of("photo") {
+		kept[p.String("blob")] = true
+	}
+	for _, id := range gone {
+		if r := st.Record(id); r.Deleted() && r.String("blob") != "" && !kept[r.String("blob")] {
+			_ = d.DropBlob(ctx, r.String("blob"))
+		}
+	}
 }

@@ -142,8 +142,8 @@ func (s *Server) erase(w http.ResponseWriter, r *http.Request, id, _ string) err
 			}
 		}
 		if rec.Kind == "photo" && rec.String("blob") != "" {
+			// The hash stays: it is how phones find the bytes to drop.
 			blobs = append(blobs, rec.String("blob"))
-			fields["blob"] = json.RawMessage(`""`)
 		}
 		changes = append(changes, replica.Change{Record: rec.ID, Kind: rec.Kind, Clock: clock, Fields: fields})
 	}

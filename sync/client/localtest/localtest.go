@@ -38,6 +38,7 @@ func Run(t *testing.T, newLocal func(t *testing.T) client.Local) {
 		{"NoAliasing", testNoAliasing},
 		{"RecordReader", testRecordReader},
 		{"Counter", testCounter},
+		{"BlobDropper", testBlobDropper},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newLocal(t)) })
@@ -448,5 +449,31 @@ func testCounter(t *testing.T, l client.Local) {
 	must(t, err)
 	if n != 1 || b != 0 {
 		t.Fatalf("Counts() after Ack and Uploaded = %d, %d; want 1, 0", n, b)
+	}
+}
+
+// testBlobDropper: a Local that can drop a photo's bytes forgets them and
+// their upload; the other photos stay.
+func testBlobDropper(t *testing.T, l client.Local) {
+	d, ok := l.(client.BlobDropper)
+	if !ok {
+		t.Skip("not a BlobDropper")
+	}
+	ctx := context.Background()
+	one, two := []byte("\xff\xd8\xff one"), []byte("\xff\xd8\xff two")
+	h1, h2 := client.BlobHash(one), client.BlobHash(two)
+	must(t, l.Write(ctx, nil, map[string][]byte{h1: one, h2: two}))
+	must(t, d.DropBlob(ctx, h1))
+	must(t, d.DropBlob(ctx, client.BlobHash([]byte("never held"))))
+	if _, err := l.Blob(ctx, h1); !errors.Is(err, client.ErrNoBlob) {
+		t.Fatalf("Blob() after DropBlob error = %v, want ErrNoBlob", err)
+	}
+	pb, err := l.PendingBlobs(ctx)
+	must(t, err)
+	if len(pb) != 1 || pb[0].Hash != h2 {
+		t.Fatalf("PendingBlobs() after DropBlob = %v, want only %s", pb, h2)
+	}
+	if b, err := l.Blob(ctx, h2); err != nil || !bytes.Equal(b, two) {
+		t.Fatalf("Blob(other) = %q, %v", b, err)
 	}
 }
