@@ -124,7 +124,7 @@ func buildWeb() (string, error) {
 		return "", err
 	}
 	wasm := filepath.Join(dir, "app.wasm")
-	cmd := exec.Command(goCommand(), "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./cmd/carnet-app")
+	cmd := exec.Command(goCommand(), "build", "-trimpath", "-ldflags=-s -w", "-gcflags=carnet/...=-l", "-o", wasm, "./cmd/carnet-app")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {

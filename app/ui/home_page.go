@@ -57,6 +57,7 @@ func (p *homePage) Render() app.UI {
 			el("section").ID("my-workshops").Class("card").Body(
 				el("h2").Text(i18n.T("home.workshops")),
 				p.renderList(),
+				el("a").ID("new-workshop").Class("button block mt").Attr("href", "/new").Text(i18n.T("new.link")),
 			),
 			el("section").ID("join-section").Class("card").Body(
 				el("h2").Text(i18n.T("home.join")),

@@ -18,8 +18,11 @@ type noteForm struct {
 	app.Compo
 
 	Workshop, Session, Group string
+	Board                    string // the session's board: pick a zone
 
 	color   string
+	zone    string
+	catRev  int
 	text    string
 	saving  bool
 	saved   int // count of saves, for the status message
@@ -45,6 +48,20 @@ func (f *noteForm) OnMount(ctx app.Context) {
 	}
 	if f.color == "" {
 		f.color = replica.ColorCurrent
+	}
+	useCatalogue(ctx, &f.catRev)
+}
+
+// onBoard sets the board whose zones the form offers.
+func (f *noteForm) onBoard(board string) *noteForm { f.Board = board; return f }
+
+// pickZone chooses the zone of the select, and its colour when it has one.
+func (f *noteForm) pickZone(ctx app.Context, e app.Event) {
+	f.zone = readEvent(e).value
+	if b := boardOf(f.Board); b != nil {
+		if z := b.zone(f.zone); z != nil && colorSymbols[z.Color] != "" {
+			f.color = z.Color
+		}
 	}
 }
 
@@ -74,9 +91,13 @@ func (f *noteForm) save(ctx app.Context, e app.Event) {
 	}
 	me := w.view().Me()
 	f.saving, f.err = true, ""
-	c := change(client.NewID(), "note", map[string]any{
+	fields := map[string]any{
 		"session": f.Session, "group": f.Group, "text": text, "color": f.color, "author": me,
-	})
+	}
+	if f.zone != "" && boardOf(f.Board) != nil {
+		fields["zone"] = f.zone
+	}
+	c := change(client.NewID(), "note", fields)
 	w.queue(func(err error) {
 		dispatch(ctx, func(ctx app.Context) {
 			f.saving = false
@@ -114,7 +135,12 @@ func (f *noteForm) Render() app.UI {
 	if !f.savedAt.IsZero() {
 		done = saved(i18n.T("note.saved"))
 	}
+	var zone app.UI
+	if b := boardOf(f.Board); b != nil {
+		zone = zoneSelect(b, f.pickZone)
+	}
 	return el("form").ID("note-form").OnSubmit(f.save).Body(
+		zone,
 		app.Div().Attr("role", "group").Aria("labelledby", "note-color-label").Body(
 			para("note-color-label", "b", i18n.T("note.kind")),
 			app.Div().Class("colors").Body(colors...),

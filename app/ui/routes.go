@@ -16,6 +16,9 @@ func Routes() {
 	app.RouteWithRegexp(sessionPath.String(), func() app.Composer { return newSessionPage() })
 	app.RouteWithRegexp(votePath.String(), func() app.Composer { return newVotePage() })
 	app.RouteWithRegexp(devicePath.String(), func() app.Composer { return newDevicePage() })
+	app.RouteWithRegexp(facil2Path.String(), func() app.Composer { return newFacil2Page() })
+	app.Route("/new", func() app.Composer { return newFacilPage() })
+	app.RouteWithRegexp(facilPath.String(), func() app.Composer { return newFacilPage() })
 }
 
 // langKey is where the chosen language is kept, in localStorage as plain

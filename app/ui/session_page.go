@@ -14,6 +14,7 @@ type sessionPage struct {
 
 	id, session string
 	rev         int
+	catRev      int // the catalogue of boards (facil1_catalog.go)
 }
 
 func newSessionPage() *sessionPage { return &sessionPage{} }
@@ -27,6 +28,7 @@ func (p *sessionPage) OnNav(ctx app.Context) {
 	}
 	w := workshopFor(ctx, p.id)
 	observe(ctx, p.id, &p.rev)
+	useCatalogue(ctx, &p.catRev)
 	if s := w.view().State.Record(p.session); s != nil {
 		setPage(ctx, s.String("title"))
 	}
@@ -87,7 +89,7 @@ func (p *sessionPage) body(v *view, s *replica.Record) app.UI {
 	if canWrite {
 		capture = el("section").ID("capture").Class("card").Body(
 			el("h2").Text(i18n.T("capture.title")),
-			newNoteForm(v.ID, p.session, group),
+			newNoteForm(v.ID, p.session, group).onBoard(s.String("board")),
 			newPhotoCapture(v.ID, p.session, group),
 		)
 	}
@@ -111,7 +113,12 @@ func (p *sessionPage) body(v *view, s *replica.Record) app.UI {
 			cards[i] = newNoteCard(v.ID, r.ID, r.String("text"), r.String("color"), name, mine)
 		}
 	}
+	var grid app.UI = app.Div().Class("board").Body(cards...)
+	if b := boardOf(s.String("board")); b != nil {
+		grid = zonesGrid(b, items, cards)
+	}
 	return app.Div().Body(
+		newStepTimer(v.ID, false),
 		instructions,
 		nogroup,
 		capture,
@@ -119,7 +126,7 @@ func (p *sessionPage) body(v *view, s *replica.Record) app.UI {
 			el("h2").ID("board-title").Text(boardTitle),
 			para("board-count", "muted small", i18n.N("session.notes", len(notes))+" · "+i18n.N("board.photos", len(photos))),
 			when(len(items) == 0, para("board-empty", "muted", i18n.T("board.empty"))),
-			app.Div().Class("board").Body(cards...),
+			grid,
 		),
 	)
 }

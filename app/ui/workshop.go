@@ -32,12 +32,14 @@ type workshop struct {
 	mu       sync.Mutex
 	local    client.Local
 	cl       *client.Client
+	meta     client.Meta // the client's, copied when it may change: cl.Meta waits for its writes
 	st       *replica.State
 	status   client.Status
 	progress client.Progress
 	opened   bool  // the open attempt finished
 	err      error // why it could not open; errNotJoined when not joined here
 	rev      int
+	gen      int               // writes published: a sync's state read before one misses it
 	photos   map[string]string // blob hash -> object URL of the bytes on the device
 	loading  map[string]bool   // blob hashes being read
 
@@ -196,11 +198,15 @@ func (w *workshop) open(join func(ctx context.Context, local client.Local) (*cli
 	if err == nil {
 		status, err = cl.Status(ctx)
 	}
+	var meta client.Meta
+	if err == nil {
+		meta = cl.Meta()
+	}
 	w.mu.Lock()
 	w.opened = true
 	w.err = err
 	if err == nil {
-		w.local, w.cl, w.st, w.status = local, cl, st, status
+		w.local, w.cl, w.st, w.status, w.meta = local, cl, st, status, meta
 	}
 	w.mu.Unlock()
 	w.notify()
@@ -301,7 +307,7 @@ func (w *workshop) view() *view {
 		v.State = replica.NewState()
 	}
 	if w.cl != nil {
-		v.Meta = w.cl.Meta()
+		v.Meta = w.meta
 	}
 	return v
 }
@@ -371,18 +377,32 @@ func (w *workshop) sync() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	_ = cl.Sync(ctx) // the error is in Status
-	st, err := cl.State(ctx)
 	status, serr := cl.Status(ctx)
-	w.mu.Lock()
-	if err == nil {
-		w.st = st
+	meta := cl.Meta()
+	for tries := 0; ; tries++ {
+		w.mu.Lock()
+		gen := w.gen
+		w.mu.Unlock()
+		st, err := cl.State(ctx)
+		w.mu.Lock()
+		if err == nil && w.gen != gen && tries < 3 {
+			// A write was published while the state was read: the state
+			// may miss it, and would hide it until the next sync.
+			w.mu.Unlock()
+			continue
+		}
+		if err == nil {
+			w.st = st
+		}
+		if serr == nil {
+			w.status = status
+		}
+		w.meta = meta
+		w.status.Syncing = false
+		w.progress = client.Progress{}
+		w.mu.Unlock()
+		break
 	}
-	if serr == nil {
-		w.status = status
-	}
-	w.status.Syncing = false
-	w.progress = client.Progress{}
-	w.mu.Unlock()
 	w.notify()
 }
 
@@ -445,7 +465,9 @@ func mimeOf(c replica.Change) string {
 // them as pending.
 func (w *workshop) published(ctx context.Context, cl *client.Client, stored []replica.Change) {
 	status, serr := cl.Status(ctx)
+	meta := cl.Meta()
 	w.mu.Lock()
+	w.meta = meta
 	next := &replica.State{Records: make(map[string]*replica.Record, len(w.st.Records)+len(stored))}
 	for id, r := range w.st.Records {
 		next.Records[id] = r
@@ -457,6 +479,7 @@ func (w *workshop) published(ctx context.Context, cl *client.Client, stored []re
 		_, _ = next.Apply(c)
 	}
 	w.st = next
+	w.gen++
 	if serr == nil {
 		syncing := w.status.Syncing
 		w.status = status
@@ -476,7 +499,7 @@ func (w *workshop) photoURL(hash string, width int) string {
 	local, loading := w.local, w.loading[hash]
 	token := ""
 	if w.cl != nil {
-		token = w.cl.Meta().Token
+		token = w.meta.Token
 	}
 	if !ok && !loading && local != nil && app.IsClient {
 		w.loading[hash] = true
@@ -519,6 +542,10 @@ func (w *workshop) clientDo(fn func(ctx context.Context, cl *client.Client) erro
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err := fn(ctx, cl)
+	meta := cl.Meta()
+	w.mu.Lock()
+	w.meta = meta
+	w.mu.Unlock()
 	if status, serr := cl.Status(ctx); serr == nil {
 		w.mu.Lock()
 		syncing := w.status.Syncing

@@ -132,6 +132,7 @@ func (p *workshopPage) body(v *view) app.UI {
 
 	return app.Div().Body(
 		newProblems(v.ID),
+		f1Extras(v), // the facilitation's links, the current step and its timer (timer_view.go)
 		el("section").ID("me").Class("card").Body(
 			app.P().ID("me-name").Body(
 				el("span").Class("b").Text(i18n.T("workshop.you")+" "),

@@ -28,7 +28,8 @@ func appBrowserSet(ctx context.Context, o options) section {
 	s := section{
 		Title: "App in the browser (issue 3)",
 		Intro: `app.wasm (cmd/carnet-app) and a go-app hello world (app/e2e/testdata/hello) are built in the
-same run with the same toolchain and flags (` + "`GOOS=js GOARCH=wasm go build -trimpath -ldflags=\"-s -w\"`" + `)
+same run with the same toolchain and flags (` + "`GOOS=js GOARCH=wasm go build -trimpath -ldflags=\"-s -w\"`" + `;
+Carnet's own packages also get ` + "`-gcflags='carnet/...=-l'`" + `, no inlining, which the hello world has none of)
 and precompressed the same way (app/pwa/pack: gzip -9, zstd at its best level with an 8 MiB window).
 Both are served by the same handler (app/pwa: precompressed app.wasm, the same service worker,
 icons and CSS) with the real sync server, on 127.0.0.1, and loaded in headless Chromium with a fresh

@@ -1,7 +1,7 @@
 // Command carnet-app is the phone app's WebAssembly entry point, built
 // apart from the server so that server code never reaches app.wasm:
 //
-//	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o web/app.wasm ./cmd/carnet-app
+//	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -gcflags='carnet/...=-l' -o web/app.wasm ./cmd/carnet-app
 //	go run ./cmd/wasmpack
 //
 // It registers the routes of app/ui (the same ones the server pre-renders)
