@@ -16,6 +16,7 @@ func init() {
 		"f1.title.qr":      {"Rejoindre l'atelier", "Join the workshop"},
 
 		// Create
+		"new.title":         {"Créer un atelier", "Create a workshop"},
 		"new.link":          {"Créer un atelier (animation)", "Create a workshop (facilitators)"},
 		"new.protocol":      {"Protocole", "Protocol"},
 		"new.blank":         {"Atelier vierge", "Blank workshop"},

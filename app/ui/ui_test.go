@@ -163,14 +163,19 @@ func TestMessagesExist(t *testing.T) {
 		known[k] = true
 	}
 	files, _ := filepath.Glob("*.go")
-	lit := regexp.MustCompile(`i18n\.([TFN])\("([a-z0-9.]+)"[,)]`)
+	// i18n.T("k") or T("k") (F, N alike), and in the pages' HTML
+	// templates {@k} (hw) and {k} with a dot (tpl).
+	lit := regexp.MustCompile(`(?:i18n\.|\b)([TFN])\("([a-z0-9_.]+)"[,)]|\{@([a-z0-9_.]+)\}|\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)\}`)
 	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, m := range lit.FindAllStringSubmatch(string(src), -1) {
-			key := m[2]
+			key := m[2] + m[3] + m[4]
 			if m[1] == "N" {
 				if !known[key+".one"] || !known[key+".other"] {
 					t.Errorf("%s: i18n.N(%q) has no .one and .other forms", f, key)
