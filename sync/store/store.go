@@ -135,3 +135,32 @@ func Single(changes []replica.Change) ([]replica.Change, error) {
 	}
 	return changes, nil
 }
+
+// Rows is what ReadRecord reads: the rows of a query, as database/sql and
+// pgx both give them.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// ReadRecord builds the stored record id from rows of (kind, field, value,
+// clock): nil when there are none.
+func ReadRecord(id string, rows Rows) (*replica.Record, error) {
+	var r *replica.Record
+	for rows.Next() {
+		var kind, field, clock string
+		var value []byte
+		if err := rows.Scan(&kind, &field, &value, &clock); err != nil {
+			return nil, fmt.Errorf("look up record %s: %w", id, err)
+		}
+		if r == nil {
+			r = replica.NewRecord(id, kind)
+		}
+		r.Fields[field] = replica.Value{Value: value, Clock: replica.Clock(clock)}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("look up record %s: %w", id, err)
+	}
+	return r, nil
+}

@@ -355,22 +355,7 @@ func lookup(ctx context.Context, st *sql.Stmt, workshop, id string) (*replica.Re
 		return nil, fmt.Errorf("look up record %s: %w", id, err)
 	}
 	defer rows.Close()
-	var r *replica.Record
-	for rows.Next() {
-		var kind, field, clock string
-		var value []byte
-		if err := rows.Scan(&kind, &field, &value, &clock); err != nil {
-			return nil, fmt.Errorf("look up record %s: %w", id, err)
-		}
-		if r == nil {
-			r = replica.NewRecord(id, kind)
-		}
-		r.Fields[field] = replica.Value{Value: value, Clock: replica.Clock(clock)}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("look up record %s: %w", id, err)
-	}
-	return r, nil
+	return store.ReadRecord(id, rows)
 }
 
 // merge writes changes into workshop, whose cursor is base, inside tx, and
