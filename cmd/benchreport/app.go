@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // The app set: issue 3's benchmarks, in app/e2e (bench_test.go there).
@@ -37,21 +36,7 @@ profile under DevTools' Slow 4G (150 ms, 1.6 Mbit/s down, page and service worke
 slowdown. Load times run from the start of the navigation to the start of the app (go-app's loader
 gone, noted by a MutationObserver in the page).`,
 	}
-	r := results{}
-	var errs []string
-	for _, g := range appRuns {
-		s.Commands = append(s.Commands, g.commandLine(o.goCmd, o.count))
-		out, err := g.run(ctx, o)
-		s.Raw += out
-		r.parse(out)
-		if err != nil {
-			errs = append(errs, err.Error())
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	s.Err = strings.Join(errs, "; ")
+	r := runAll(ctx, o, appRuns, &s)
 
 	s.Tables = append(s.Tables, table{
 		Title: "app.wasm against a go-app hello world (BenchmarkAppSize)",

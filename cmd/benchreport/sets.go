@@ -39,21 +39,7 @@ func syncSet(ctx context.Context, o options) section {
 (sync/server over SQLite in a temporary folder) on 127.0.0.1, over plain HTTP/1.1. Every byte
 of every connection is counted on the phone's side, headers included (sync/bench).`,
 	}
-	r := results{}
-	var errs []string
-	for _, g := range syncRuns {
-		s.Commands = append(s.Commands, g.commandLine(o.goCmd, o.count))
-		out, err := g.run(ctx, o)
-		s.Raw += out
-		r.parse(out)
-		if err != nil {
-			errs = append(errs, err.Error())
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	s.Err = strings.Join(errs, "; ")
+	r := runAll(ctx, o, syncRuns, &s)
 
 	s.Tables = append(s.Tables, table{
 		Title: "A day's sync: 30 phones (BenchmarkDaySync)",
@@ -210,4 +196,25 @@ func verdict(v, goal float64) string {
 		return "pass"
 	}
 	return "**miss**"
+}
+
+// runAll runs the go test runs of a set, noting in s their command lines,
+// raw output and errors, and returns their parsed results.
+func runAll(ctx context.Context, o options, runs []goTest, s *section) results {
+	r := results{}
+	var errs []string
+	for _, g := range runs {
+		s.Commands = append(s.Commands, g.commandLine(o.goCmd, o.count))
+		out, err := g.run(ctx, o)
+		s.Raw += out
+		r.parse(out)
+		if err != nil {
+			errs = append(errs, err.Error())
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	s.Err = strings.Join(errs, "; ")
+	return r
 }
