@@ -2,9 +2,9 @@ package localdb
 
 import (
 	"errors"
-	"sort"
 
 	"carnet/sync/client"
+	"carnet/sync/replica"
 )
 
 // Errors callers act on; check them with errors.Is.
@@ -22,5 +22,5 @@ var (
 // sortMetas orders the workshops of Workshops by id, so that the list is
 // stable.
 func sortMetas(m []client.Meta) {
-	sort.Slice(m, func(i, j int) bool { return m[i].Workshop < m[j].Workshop })
+	replica.SortStable(len(m), func(i, j int) bool { return m[i].Workshop < m[j].Workshop }, func(i, j int) { m[i], m[j] = m[j], m[i] })
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"sync"
 	"syscall/js"
 	"time"
@@ -272,7 +271,7 @@ func (s *Store) Write(ctx context.Context, changes []replica.Change, blobs map[s
 	for h, b := range blobs {
 		bl = append(bl, blob{h, len(b), bytesToJS(b)})
 	}
-	sort.Slice(bl, func(i, j int) bool { return bl[i].hash < bl[j].hash })
+	replica.SortStable(len(bl), func(i, j int) bool { return bl[i].hash < bl[j].hash }, func(i, j int) { bl[i], bl[j] = bl[j], bl[i] })
 	at := uploadOrder(len(bl))
 
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
@@ -810,7 +809,7 @@ func (s *Store) PendingBlobs(ctx context.Context) ([]client.PendingBlob, error) 
 	if err != nil {
 		return nil, err
 	}
-	sort.SliceStable(q, func(i, j int) bool { return q[i].at < q[j].at })
+	replica.SortStable(len(q), func(i, j int) bool { return q[i].at < q[j].at }, func(i, j int) { q[i], q[j] = q[j], q[i] })
 	out := make([]client.PendingBlob, len(q))
 	for i, e := range q {
 		out[i] = e.PendingBlob

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"encoding/json"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -25,8 +24,8 @@ import (
 // on this device, and reports whether there was one.
 func (p *facilPage) adoptLink(ctx app.Context) bool {
 	u := *ctx.Page().URL()
-	q, _ := url.ParseQuery(u.Fragment)
-	tok := q.Get("t")
+	frag := u.Fragment
+	tok := queryGet(frag, "t")
 	if tok == "" || !app.IsClient {
 		return false
 	}
@@ -34,7 +33,7 @@ func (p *facilPage) adoptLink(ctx app.Context) bool {
 	u.Fragment, u.RawFragment = "", ""
 	replaceURL(u.String())
 	observe(ctx, p.id, &p.rev)
-	m := client.Meta{Workshop: p.id, Token: tok, JoinCode: q.Get("c"), Facilitator: true}
+	m := client.Meta{Workshop: p.id, Token: tok, JoinCode: queryGet(frag, "c"), Facilitator: true}
 	ctx.Async(func() {
 		if _, err := adopt(ctx, m); err != nil {
 			dispatch(ctx, func(app.Context) { p.adoptErr = err })
@@ -233,7 +232,7 @@ func (p *facilPage) renderAdmin(v *view) []app.UI {
 	}
 	return []app.UI{
 		f1Raw(p.on, tpl(adminJoinHTML, qrSVG(link, i18n.T("admin.join")), v.Meta.JoinCode, link, p.id)), copied,
-		el("section").Class("card").Body(
+		ecb("section", "", "card",
 			f1Raw(p.on, tpl(adminSettingsHTML, ws.String("title"), ws.String("place"), ws.String("starts"), ws.String("ends"),
 				strconv.FormatInt(ws.Int("vote_budget", 4), 10), strconv.FormatInt(ws.Int("max_threads", 8), 10),
 				strings.Join(ws.Strings("rules"), "\n"))),

@@ -95,23 +95,23 @@ func (b *appBanner) closeIOS(ctx app.Context, e app.Event) {
 func (b *appBanner) Render() app.UI {
 	var update, install app.UI
 	if b.update {
-		update = app.Div().ID("update-banner").Class("banner update").Attr("role", "status").Body(
+		update = ecb("div", "update-banner", "banner update",
 			para("", "", i18n.T("update.ready")),
 			button("update-reload", "primary", i18n.T("update.reload"), b.reload),
-		)
+		).Attr("role", "status")
 	}
 	switch {
 	case !b.Install || b.standalone:
 	case b.apple && !b.iosClosed:
-		install = app.Div().ID("ios-hint").Class("banner ios").Body(
+		install = ecb("div", "ios-hint", "banner ios",
 			para("", "", i18n.T("install.ios")),
 			button("ios-hint-close", "", "✕", b.closeIOS).Aria("label", i18n.T("install.ios.close")),
 		)
 	case b.installable:
-		install = app.Div().ID("install-banner").Class("banner").Body(
+		install = ecb("div", "install-banner", "banner",
 			para("", "", i18n.T("install.pitch")),
 			button("install-app", "primary", i18n.T("install.button"), b.install),
 		)
 	}
-	return app.Div().Class("banners").Body(update, install)
+	return ecb("div", "", "banners", update, install)
 }

@@ -42,13 +42,13 @@ func zonesGrid(b *boardInfo, items []*replica.Record, cards []app.UI) app.UI {
 			}
 			grid = "auto / 1 / auto / -1"
 		}
-		zones = append(zones, el("section").ID("zone-"+z.ID).Class("zone z-"+z.Color).Style("grid-area", grid).Body(
+		zones = append(zones, ecb("section", "zone-"+z.ID, "zone z-"+z.Color,
 			app.Raw(tpl(zoneHeadHTML, z.Title, strconv.Itoa(len(in[i])), z.Hint)),
-			app.Div().Class("zone-notes").Body(in[i]...),
-		))
+			ecb("div", "", "zone-notes", in[i]...),
+		).Style("grid-area", grid))
 	}
-	return app.Div().ID("zones").Class("zones").DataSet("board", b.ID).
-		Style("grid-template-columns", "repeat("+strconv.Itoa(max(1, b.Columns))+", minmax(0, 1fr))").Body(zones...)
+	return ecb("div", "zones", "zones", zones...).DataSet("board", b.ID).
+		Style("grid-template-columns", "repeat("+strconv.Itoa(max(1, b.Columns))+", minmax(0, 1fr))")
 }
 
 // zoneSelect picks a zone of board b for a new note ("" for none); h
@@ -60,5 +60,5 @@ func zoneSelect(b *boardInfo, h app.EventHandler) app.UI {
 	for _, z := range append([]zoneInfo{{Title: i18n.T("zone.pick.none")}}, b.Zones...) {
 		opts += tpl(zoneOptionHTML, z.ID, z.Title)
 	}
-	return el("div").OnChange(h).Body(app.Raw(tpl(zoneSelectHTML, opts)))
+	return ecb("div", "", "", app.Raw(tpl(zoneSelectHTML, opts))).OnChange(h)
 }

@@ -25,6 +25,7 @@ func jsString(v app.Value) string {
 }
 
 type awaited struct {
+	_   noEq
 	v   app.Value
 	err error
 }

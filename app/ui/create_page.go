@@ -132,10 +132,10 @@ func (p *facilPage) renderCreate() app.UI {
 	if p.busy {
 		busy = app.Text(T("new.busy"))
 	}
-	return app.Div().Class("page f1-new").Body(
+	return ecb("div", "", "page f1-new",
 		newTopBar(T("new.title"), "/", false),
 		newAppBanner(false),
-		el("main").ID("main").Class("wide").Body(
+		ecb("main", "main", "wide",
 			when(!isOnline(), para("create-offline", "msg warn", T("new.offline"))),
 			f1Raw(p.on, tpl(createFormHTML, cards)),
 			alert("create-error", p.err),

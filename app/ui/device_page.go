@@ -10,6 +10,7 @@ import (
 // a join link that carries this participant's id and device secret, so
 // that a second phone that opens it writes as the same participant.
 type devicePage struct {
+	_ noEq
 	app.Compo
 
 	id     string
@@ -37,10 +38,10 @@ func (p *devicePage) Render() app.UI {
 	if w := lookup(p.id); w != nil {
 		v = w.view()
 	}
-	return app.Div().Class("page").Body(
+	return ecb("div", "", "page",
 		newTopBar(i18n.T("device.title"), workshopURL(p.id), false),
 		newAppBanner(false),
-		el("main").ID("main").Body(p.body(v)),
+		ecb("main", "main", "", p.body(v)),
 		syncBarFor(v),
 	)
 }
@@ -72,7 +73,7 @@ func (p *devicePage) body(v *view) app.UI {
 		if p.copied {
 			copied = saved(i18n.T("device.copied"))
 		}
-		code = app.Div().Body(
+		code = ecb("div", "", "",
 			newQRCode("device-qr", p.link, i18n.T("device.qr")),
 			field("device-link", i18n.T("device.link"), "",
 				void("input").ID("device-link").Attr("type", "text").Attr("readonly", true).Attr("value", p.link).OnFocus(p.selectAll)),
@@ -84,7 +85,7 @@ func (p *devicePage) body(v *view) app.UI {
 	if p.show {
 		toggle = button("device-hide", "block mt", i18n.T("device.hide"), p.toggle)
 	}
-	return app.Div().Class("card").Body(
+	return ecb("div", "", "card",
 		para("", "", i18n.T("device.intro")),
 		para("device-warning", "msg warn", i18n.T("device.warning")),
 		code,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"html"
 	"net/url"
 	"regexp"
 	"strings"
@@ -96,7 +95,36 @@ func wsPath(id, page string) string { return "/w/" + id + "/" + page }
 // a form (its data-act; the default is prevented).
 
 // esc escapes s for HTML text and double-quoted attribute values.
-func esc(s string) string { return html.EscapeString(s) }
+func esc(s string) string { return escapeHTML(s, "&#34;") }
+
+// escapeHTML escapes &, <, >, ' and " (as quot) by hand: html.EscapeString
+// and strings.NewReplacer would link strings.Replacer, several KB of
+// app.wasm. esc gives html.EscapeString's output, hesc and the qr package
+// the &quot; of their former replacer.
+func escapeHTML(s, quot string) string {
+	if !strings.ContainsAny(s, `&<>"'`) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '"':
+			b.WriteString(quot)
+		case '\'':
+			b.WriteString("&#39;")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
 
 // tpl expands an HTML template: {N} (one digit) is args[N] escaped, {=N}
 // is args[N] as it is (HTML built already), and any other {key} is the
@@ -140,7 +168,7 @@ func set(id, kind string, kv ...any) replica.Change {
 
 // f1Raw is HTML text whose events go to h.
 func f1Raw(h app.EventHandler, text string) app.UI {
-	return el("div").OnClick(h).OnInput(h).OnChange(h).OnSubmit(h).Body(app.Raw("<div>" + text + "</div>"))
+	return ecb("div", "", "", app.Raw("<div>"+text+"</div>")).OnClick(h).OnInput(h).OnChange(h).OnSubmit(h)
 }
 
 // ev is a delegated event: its type, the data-act of what it acts on,
@@ -226,10 +254,10 @@ func f1Shell(v *view, title, active string, facil bool, body ...app.UI) app.UI {
 	if v.Meta.Facilitator {
 		body = append([]app.UI{app.Raw(f1Nav(v.ID, active))}, body...)
 	}
-	return app.Div().Class("page f1-"+active).Body(
+	return ecb("div", "", "page f1-"+active,
 		newTopBar(title, workshopURL(v.ID), false),
 		newAppBanner(false),
-		el("main").ID("main").Class("wide").Body(body...),
+		ecb("main", "main", "wide", body...),
 		syncBarFor(v),
 	)
 }
@@ -392,14 +420,11 @@ func adopt(ctx app.Context, m client.Meta) (*workshop, error) {
 // device: the token rides in the fragment, which browsers never send to
 // a server (nor in a Referer).
 func facilLink(v *view) string {
-	q := url.Values{}
-	q.Set("t", v.Meta.Token)
-	q.Set("c", v.Meta.JoinCode)
 	u := app.Window().URL()
 	if u == nil {
 		u = &url.URL{}
 	}
-	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: wsPath(v.ID, "admin"), Fragment: q.Encode()}).String()
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: wsPath(v.ID, "admin"), Fragment: encodeQuery("c", v.Meta.JoinCode, "t", v.Meta.Token)}).String()
 }
 
 // serverNow is the server's clock in Unix ms as this device reckons it:

@@ -39,6 +39,7 @@ type boardInfo struct {
 }
 
 type zoneInfo struct {
+	_                      noEq
 	ID, Title, Hint, Color string
 	Col, Row               int
 	ColSpan                int `json:"col_span"`

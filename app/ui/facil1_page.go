@@ -42,8 +42,8 @@ func (p *facilPage) OnNav(ctx app.Context) {
 	case "new":
 		return
 	case "wall":
-		q := ctx.Page().URL().Query()
-		p.session, p.by = q.Get("s"), q.Get("by")
+		q := ctx.Page().URL().RawQuery
+		p.session, p.by = queryGet(q, "s"), queryGet(q, "by")
 	case "admin":
 		if p.adoptLink(ctx) {
 			return

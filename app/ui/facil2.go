@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -124,10 +123,10 @@ type hw struct {
 	authors bool           // the workshop shows authors
 }
 
-var hescaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;")
-
+// hesc escapes s for HTML text and double-quoted attribute values.
+//
 //go:noinline
-func hesc(s string) string { return hescaper.Replace(s) }
+func hesc(s string) string { return escapeHTML(s, "&quot;") }
 
 // t writes tpl with args.
 func (h *hw) t(tpl string, args ...string) { h.rec(tpl, nil, args...) }
@@ -244,7 +243,7 @@ func sortBy(rs []*replica.Record, key func(*replica.Record) string) {
 	for _, r := range rs {
 		keys[r] = key(r)
 	}
-	sort.SliceStable(rs, func(i, j int) bool { return keys[rs[i]] < keys[rs[j]] })
+	replica.SortStable(len(rs), func(i, j int) bool { return keys[rs[i]] < keys[rs[j]] }, func(i, j int) { rs[i], rs[j] = rs[j], rs[i] })
 }
 
 // inputValue is the value of the input id in the page.
@@ -270,9 +269,9 @@ func persons(st *replica.State) []*replica.Record {
 			out = append(out, r)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
+	replica.SortStable(len(out), func(i, j int) bool {
 		return strings.ToLower(out[i].String("name")) < strings.ToLower(out[j].String("name"))
-	})
+	}, func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
 }
 
@@ -284,13 +283,14 @@ func paperVoters(st *replica.State) []*replica.Record {
 			out = append(out, r)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	replica.SortStable(len(out), func(i, j int) bool { return out[i].ID < out[j].ID }, func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
 }
 
 // result is one target of a ballot: its score, of which paper stickers,
 // its rank (equal scores share a rank) and whether it is retained.
 type result struct {
+	_            noEq
 	ID, Label    string
 	Votes, Paper int
 	Rank         int
@@ -364,7 +364,7 @@ func targetText(t *replica.Record) string {
 // sticker ranked within the first n, and reports whether more than n are
 // retained because of equal scores at the edge.
 func rankRows(rows []result, n int) (tie bool) {
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Votes > rows[j].Votes })
+	replica.SortStable(len(rows), func(i, j int) bool { return rows[i].Votes > rows[j].Votes }, func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
 	retained := 0
 	for i := range rows {
 		rows[i].Rank = i + 1

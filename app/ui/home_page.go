@@ -50,17 +50,17 @@ func (p *homePage) OnNav(ctx app.Context) {
 }
 
 func (p *homePage) Render() app.UI {
-	return app.Div().Class("page").Body(
+	return ecb("div", "", "page",
 		newTopBar(i18n.T("app.name"), "", false),
 		newAppBanner(true),
-		el("main").ID("main").Body(
-			el("section").ID("my-workshops").Class("card").Body(
-				el("h2").Text(i18n.T("home.workshops")),
+		ecb("main", "main", "",
+			ecb("section", "my-workshops", "card",
+				ect("h2", "", "", i18n.T("home.workshops")),
 				p.renderList(),
-				el("a").ID("new-workshop").Class("button block mt").Attr("href", "/new").Text(i18n.T("new.link")),
+				ect("a", "new-workshop", "button block mt", i18n.T("new.link")).Attr("href", "/new"),
 			),
-			el("section").ID("join-section").Class("card").Body(
-				el("h2").Text(i18n.T("home.join")),
+			ecb("section", "join-section", "card",
+				ect("h2", "", "", i18n.T("home.join")),
 				newQRScanner(),
 			),
 			newSettingsPanel(),
@@ -93,5 +93,5 @@ func (p *homePage) renderList() app.UI {
 		}
 		items[i] = linkItem("workshop-"+m.Workshop, "workshop-link", workshopURL(m.Workshop), "", title, sub)
 	}
-	return el("ul").ID("workshop-list").Class("list").Body(items...)
+	return ecb("ul", "workshop-list", "list", items...)
 }

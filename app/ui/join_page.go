@@ -19,6 +19,7 @@ import (
 // groups are known, a group. Joining needs no network: the records are
 // made on the device and the join call runs at the first sync.
 type joinPage struct {
+	_ noEq
 	app.Compo
 
 	inv     invite
@@ -97,31 +98,31 @@ func (p *joinPage) submit(ctx app.Context, e app.Event) {
 }
 
 func joinError(err error) string {
-	var ce *client.Error
+	ce, isClient := client.As[*client.Error](err)
 	switch {
 	case errors.Is(err, localdb.ErrUnavailable):
 		return i18n.T("err.nostorage")
 	case errors.Is(err, localdb.ErrFull):
 		return i18n.T("err.full")
-	case errors.As(err, &ce) && ce.Status == 0:
+	case isClient && ce.Status == 0:
 		return i18n.F("join.invalid", ce.Message)
 	}
 	return i18n.F("join.failed", err.Error())
 }
 
 func (p *joinPage) Render() app.UI {
-	return app.Div().Class("page").Body(
+	return ecb("div", "", "page",
 		newTopBar(i18n.T("join.title"), "/", false),
 		newAppBanner(false),
-		el("main").ID("main").Body(p.body()),
+		ecb("main", "main", "", p.body()),
 	)
 }
 
 func (p *joinPage) body() app.UI {
 	if !p.valid {
-		return app.Div().Class("card").Body(
+		return ecb("div", "", "card",
 			para("join-badlink", "msg error", i18n.T("join.badlink")),
-			el("a").Class("button block").Attr("href", "/").Text(i18n.T("nav.home")),
+			ect("a", "", "button block", i18n.T("nav.home")).Attr("href", "/"),
 		)
 	}
 	if p.already {
@@ -129,9 +130,9 @@ func (p *joinPage) body() app.UI {
 		if w := lookup(p.inv.Workshop); w != nil {
 			title = w.view().Title()
 		}
-		return app.Div().Class("card").Body(
+		return ecb("div", "", "card",
 			para("join-already", "msg ok", i18n.F("join.already", title)),
-			el("a").ID("join-open").Class("button primary block").Attr("href", workshopURL(p.inv.Workshop)).Text(i18n.T("join.open")),
+			ect("a", "join-open", "button primary block", i18n.T("join.open")).Attr("href", workshopURL(p.inv.Workshop)),
 		)
 	}
 	var intro, fields app.UI
@@ -150,7 +151,7 @@ func (p *joinPage) body() app.UI {
 			group = field("join-group", i18n.T("join.group"), "",
 				groupSelect("join-group", groups, p.group).OnChange(valueTo(&p.group)))
 		}
-		fields = app.Div().Body(
+		fields = ecb("div", "", "",
 			field("join-name", i18n.T("join.name"), "",
 				void("input").ID("join-name").Attr("type", "text").Attr("required", true).Attr("maxlength", 200).
 					Attr("autocomplete", "name").Attr("value", p.inv.Name).OnInput(valueTo(&p.name))),
@@ -160,13 +161,13 @@ func (p *joinPage) body() app.UI {
 			group,
 		)
 	}
-	return el("form").ID("join-form").Class("card").OnSubmit(p.submit).Body(
+	return ecb("form", "join-form", "card",
 		intro,
 		fields,
 		alert("join-error", p.err),
-		el("button").ID("join-submit").Attr("type", "submit").Class("primary block mt").Attr("disabled", p.busy).Text(submit),
+		ect("button", "join-submit", "primary block mt", submit).Attr("type", "submit").Attr("disabled", p.busy),
 		para("", "muted small", i18n.T("join.offline")),
-	)
+	).OnSubmit(p.submit)
 }
 
 // groups returns the workshop's groups when this device knows them.

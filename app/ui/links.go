@@ -43,17 +43,14 @@ type invite struct {
 // joinLink returns the link that opens the join page with inv, absolute on
 // origin (scheme and host of the page).
 func joinLink(origin *url.URL, inv invite) string {
-	q := url.Values{}
-	q.Set("w", inv.Workshop)
-	q.Set("c", inv.Code)
+	q := []string{"c", inv.Code}
 	if inv.Participant != "" {
-		q.Set("p", inv.Participant)
-		q.Set("s", inv.Secret)
 		if inv.Name != "" {
-			q.Set("n", inv.Name)
+			q = append(q, "n", inv.Name)
 		}
+		q = append(q, "p", inv.Participant, "s", inv.Secret)
 	}
-	u := url.URL{Path: "/join", RawQuery: q.Encode()}
+	u := url.URL{Path: "/join", RawQuery: encodeQuery(append(q, "w", inv.Workshop)...)}
 	if origin != nil {
 		u.Scheme, u.Host = origin.Scheme, origin.Host
 	}
@@ -68,10 +65,10 @@ func parseInvite(raw string) (invite, bool) {
 	if err != nil {
 		return invite{}, false
 	}
-	q := u.Query()
+	q := u.RawQuery
 	inv := invite{
-		Workshop: strings.ToLower(q.Get("w")), Code: strings.TrimSpace(q.Get("c")),
-		Participant: strings.ToLower(q.Get("p")), Secret: q.Get("s"), Name: q.Get("n"),
+		Workshop: strings.ToLower(queryGet(q, "w")), Code: strings.TrimSpace(queryGet(q, "c")),
+		Participant: strings.ToLower(queryGet(q, "p")), Secret: queryGet(q, "s"), Name: queryGet(q, "n"),
 	}
 	if !replica.IsID(inv.Workshop) || inv.Code == "" {
 		return invite{}, false
@@ -86,4 +83,39 @@ func parseInvite(raw string) (invite, bool) {
 func joinPath(inv invite) string {
 	u, _ := url.Parse(joinLink(&url.URL{}, inv))
 	return "/join?" + u.RawQuery
+}
+
+// encodeQuery is url.Values.Encode for keys and values given in pairs, the
+// keys already in sorted order. It and queryGet spare app.wasm url.Values's
+// encoding and parsing, which go-app does not link.
+func encodeQuery(kv ...string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(kv); i += 2 {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(kv[i]) + "=" + url.QueryEscape(kv[i+1]))
+	}
+	return b.String()
+}
+
+// queryGet is url.ParseQuery(raw).Get(key): the first value of key, pairs
+// that do not parse skipped.
+func queryGet(raw, key string) string {
+	for raw != "" {
+		var kv string
+		kv, raw, _ = strings.Cut(raw, "&")
+		if strings.Contains(kv, ";") {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		k, err := url.QueryUnescape(k)
+		if err != nil || k != key {
+			continue
+		}
+		if v, err = url.QueryUnescape(v); err == nil {
+			return v
+		}
+	}
+	return ""
 }

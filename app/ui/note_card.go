@@ -11,6 +11,7 @@ import (
 
 // noteCard is one post-it on the board; its author may edit or delete it.
 type noteCard struct {
+	_ noEq
 	app.Compo
 
 	Workshop, ID string
@@ -93,19 +94,18 @@ func (n *noteCard) Render() app.UI {
 		editID := "note-edit-text-" + n.ID
 		opts := make([]app.UI, len(replica.Colors))
 		for i, c := range replica.Colors {
-			opts[i] = el("option").Attr("value", c).Attr("selected", c == n.color).Text(colorSymbols[c] + " " + colorLabel(c))
+			opts[i] = ect("option", "", "", colorSymbols[c]+" "+colorLabel(c)).Attr("value", c).Attr("selected", c == n.color)
 		}
-		body = el("form").Class("note-edit-form").OnSubmit(n.save).Body(
-			el("label").Attr("for", editID).Class("visually-hidden").Text(i18n.T("note.text")),
-			el("textarea").ID(editID).Class("note-edit-text").Attr("maxlength", replica.MaxString).
-				Text(n.Text).OnInput(valueTo(&n.draft)),
+		body = ecb("form", "", "note-edit-form",
+			ect("label", "", "visually-hidden", i18n.T("note.text")).Attr("for", editID),
+			ect("textarea", editID, "note-edit-text", n.Text).Attr("maxlength", replica.MaxString).OnInput(valueTo(&n.draft)),
 			field("note-edit-color-"+n.ID, i18n.T("note.kind"), "",
-				el("select").ID("note-edit-color-"+n.ID).Class("note-edit-color").OnChange(valueTo(&n.color)).Body(opts...)),
-			app.Div().Class("actions").Body(
-				el("button").Attr("type", "submit").Class("primary note-edit-save").Attr("disabled", n.busy).Text(i18n.T("common.save")),
+				ecb("select", "note-edit-color-"+n.ID, "note-edit-color", opts...).OnChange(valueTo(&n.color))),
+			ecb("div", "", "actions",
+				ect("button", "", "primary note-edit-save", i18n.T("common.save")).Attr("type", "submit").Attr("disabled", n.busy),
 				button("", "note-edit-cancel", i18n.T("common.cancel"), n.cancel),
 			),
-		)
+		).OnSubmit(n.save)
 	} else {
 		body = para("", "text", n.Text)
 	}
@@ -113,7 +113,7 @@ func (n *noteCard) Render() app.UI {
 	case n.deleting:
 		actions = confirmDelete("note", i18n.T("note.delete.confirm"), n.busy, n.del, n.cancel)
 	case n.Mine && !n.editing:
-		actions = app.Div().Class("actions").Body(
+		actions = ecb("div", "", "actions",
 			button("", "note-edit", i18n.T("note.edit"), n.edit).Aria("label", i18n.F("note.edit.label", short(n.Text))),
 			button("", "danger note-delete", i18n.T("note.delete"), n.askDelete).Aria("label", i18n.F("note.delete.label", short(n.Text))),
 		)
@@ -122,27 +122,27 @@ func (n *noteCard) Render() app.UI {
 	if n.Author != "" {
 		author = para("", "meta", n.Author)
 	}
-	return app.Div().ID("note-"+n.ID).Class("note "+colorClass(n.Color)).
-		DataSet("color", n.Color).DataSet("mine", n.Mine).Body(
-		app.Div().Class("kind").Body(
-			el("span").Class("sym").Aria("hidden", "true").Text(colorSymbols[n.Color]),
-			el("span").Text(colorLabel(n.Color)),
+	return ecb("div", "note-"+n.ID, "note "+colorClass(n.Color),
+		ecb("div", "", "kind",
+			ect("span", "", "sym", colorSymbols[n.Color]).Aria("hidden", "true"),
+			ect("span", "", "", colorLabel(n.Color)),
 		),
 		body,
 		author,
 		actions,
 		alert("", n.err),
-	)
+	).
+		DataSet("color", n.Color).DataSet("mine", n.Mine)
 }
 
 // confirmDelete asks "delete this?" with yes and cancel buttons; their
 // classes are <kind>-delete-confirm and <kind>-delete-cancel.
 func confirmDelete(kind, question string, busy bool, yes, no app.EventHandler) app.UI {
-	return app.Div().Class("actions").Attr("role", "group").Aria("label", question).Body(
-		el("span").Class("grow").Text(question),
+	return ecb("div", "", "actions",
+		ect("span", "", "grow", question),
 		button("", "danger "+kind+"-delete-confirm", i18n.T("note.delete.yes"), yes).Attr("disabled", busy),
 		button("", kind+"-delete-cancel", i18n.T("common.cancel"), no),
-	)
+	).Attr("role", "group").Aria("label", question)
 }
 
 // short returns the start of a text, for labels.

@@ -15,6 +15,7 @@ import (
 // buttons with text labels), its text, and a save that writes it through
 // the client, committed on the device, before saying "Enregistré".
 type noteForm struct {
+	_ noEq
 	app.Compo
 
 	Workshop, Session, Group string
@@ -125,11 +126,11 @@ func (f *noteForm) save(ctx app.Context, e app.Event) {
 func (f *noteForm) Render() app.UI {
 	colors := make([]app.UI, len(replica.Colors))
 	for i, c := range replica.Colors {
-		colors[i] = el("button").Attr("type", "button").ID("color-"+c).Class("color-btn "+colorClass(c)).
-			DataSet("color", c).Aria("pressed", f.color == c).OnClick(f.pick).Body(
-			el("span").Class("sym").Aria("hidden", "true").Text(colorSymbols[c]),
-			el("span").Text(colorLabel(c)),
-		)
+		colors[i] = ecb("button", "color-"+c, "color-btn "+colorClass(c),
+			ect("span", "", "sym", colorSymbols[c]).Aria("hidden", "true"),
+			ect("span", "", "", colorLabel(c)),
+		).Attr("type", "button").
+			DataSet("color", c).Aria("pressed", f.color == c).OnClick(f.pick)
 	}
 	var done app.UI
 	if !f.savedAt.IsZero() {
@@ -139,18 +140,17 @@ func (f *noteForm) Render() app.UI {
 	if b := boardOf(f.Board); b != nil {
 		zone = zoneSelect(b, f.pickZone)
 	}
-	return el("form").ID("note-form").OnSubmit(f.save).Body(
+	return ecb("form", "note-form", "",
 		zone,
-		app.Div().Attr("role", "group").Aria("labelledby", "note-color-label").Body(
+		ecb("div", "", "",
 			para("note-color-label", "b", i18n.T("note.kind")),
-			app.Div().Class("colors").Body(colors...),
-		),
+			ecb("div", "", "colors", colors...),
+		).Attr("role", "group").Aria("labelledby", "note-color-label"),
 		field("note-text", i18n.T("note.text"), "",
-			el("textarea").ID("note-text").Class(colorClass(f.color)).
+			ec("textarea", "note-text", colorClass(f.color)).
 				Attr("maxlength", replica.MaxString).OnInput(valueTo(&f.text))),
-		el("button").ID("note-save").Attr("type", "submit").Class("primary block mt").Attr("disabled", f.saving).
-			Text(i18n.F("note.save", colorLabel(f.color))),
+		ect("button", "note-save", "primary block mt", i18n.F("note.save", colorLabel(f.color))).Attr("type", "submit").Attr("disabled", f.saving),
 		status("note-saved", "", done),
 		alert("note-error", f.err),
-	)
+	).OnSubmit(f.save)
 }

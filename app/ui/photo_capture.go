@@ -15,6 +15,7 @@ import (
 // stores its bytes with its photo record in one write, shows it at once,
 // and offers a caption.
 type photoCapture struct {
+	_ noEq
 	app.Compo
 
 	Workshop, Session, Group string
@@ -116,17 +117,16 @@ func (p *photoCapture) Render() app.UI {
 		if p.lastURL != "" {
 			preview = app.Img().ID("photo-preview").Class("preview").Src(p.lastURL).Alt(i18n.T("photo.preview"))
 		}
-		captionForm = el("form").ID("photo-caption-form").OnSubmit(p.saveCaption).Body(
+		captionForm = ecb("form", "photo-caption-form", "",
 			preview,
 			field("photo-caption", i18n.T("photo.caption"), "",
 				void("input").ID("photo-caption").Attr("type", "text").Attr("maxlength", 500).OnInput(valueTo(&p.caption))),
-			el("button").ID("photo-caption-save").Attr("type", "submit").Class("block mt").Attr("disabled", p.busy).
-				Text(i18n.T("photo.caption.save")),
-		)
+			ect("button", "photo-caption-save", "block mt", i18n.T("photo.caption.save")).Attr("type", "submit").Attr("disabled", p.busy),
+		).OnSubmit(p.saveCaption)
 	}
-	return app.Div().ID("photo-capture").Class("mt").Body(
-		el("label").ID("photo-pick").Class("photo-pick").Body(
-			el("span").Class("button block").Text("📷 "+i18n.T("photo.take")),
+	return ecb("div", "photo-capture", "mt",
+		ecb("label", "photo-pick", "photo-pick",
+			ect("span", "", "button block", "📷 "+i18n.T("photo.take")),
 			void("input").ID("photo-input").Attr("type", "file").Attr("accept", "image/*").Attr("capture", "environment").
 				Class("visually-hidden").Aria("label", i18n.T("photo.take")).
 				Attr("disabled", p.busy).OnChange(p.picked),

@@ -11,6 +11,7 @@ import (
 // photoCard is one photo on the board, with its caption; its author may
 // change the caption or delete it.
 type photoCard struct {
+	_ noEq
 	app.Compo
 
 	Workshop, ID, Blob string
@@ -85,19 +86,19 @@ func (c *photoCard) Render() app.UI {
 		}
 		img = i
 	} else {
-		img = app.Div().Class("noimg").Text(i18n.T("photo.notonphone"))
+		img = ect("div", "", "noimg", i18n.T("photo.notonphone"))
 	}
 	switch {
 	case c.editing:
 		capID := "photo-caption-" + c.ID
-		caption = el("form").OnSubmit(c.save).Body(
+		caption = ecb("form", "", "",
 			field(capID, i18n.T("photo.caption"), "",
 				void("input").ID(capID).Attr("type", "text").Attr("maxlength", 500).Attr("value", c.Caption).OnInput(valueTo(&c.draft))),
-			app.Div().Class("row mt").Body(
-				el("button").Attr("type", "submit").Class("primary").Attr("disabled", c.busy).Text(i18n.T("common.save")),
+			ecb("div", "", "row mt",
+				ect("button", "", "primary", i18n.T("common.save")).Attr("type", "submit").Attr("disabled", c.busy),
 				button("", "", i18n.T("common.cancel"), c.cancel),
 			),
-		)
+		).OnSubmit(c.save)
 	case c.Caption != "":
 		caption = para("", "caption", c.Caption)
 	}
@@ -105,7 +106,7 @@ func (c *photoCard) Render() app.UI {
 	case c.deleting:
 		actions = confirmDelete("photo", i18n.T("photo.delete.confirm"), c.busy, c.del, c.cancel)
 	case c.Mine && !c.editing:
-		actions = app.Div().Class("actions").Body(
+		actions = ecb("div", "", "actions",
 			button("", "photo-edit", i18n.T("photo.caption.edit"), c.edit),
 			button("", "danger photo-delete", i18n.T("note.delete"), c.askDelete),
 		)
@@ -114,9 +115,9 @@ func (c *photoCard) Render() app.UI {
 	if c.Author != "" {
 		author = para("", "meta", c.Author)
 	}
-	return app.Div().ID("photo-"+c.ID).Class("photo").Attr("role", "figure").Aria("label", alt).
-		DataSet("blob", c.Blob).DataSet("mine", c.Mine).Body(
+	return ecb("div", "photo-"+c.ID, "photo",
 		img,
-		app.Div().Class("figcaption").Body(caption, author, actions, alert("", c.err)),
-	)
+		ecb("div", "", "figcaption", caption, author, actions, alert("", c.err)),
+	).Attr("role", "figure").Aria("label", alt).
+		DataSet("blob", c.Blob).DataSet("mine", c.Mine)
 }

@@ -13,6 +13,7 @@ import (
 // refused (they are gone from the state: the user may redo them another
 // way) and photos that will never upload.
 type problems struct {
+	_ noEq
 	app.Compo
 
 	Workshop string
@@ -48,7 +49,7 @@ func (p *problems) retry(ctx app.Context, e app.Event) {
 func (p *problems) Render() app.UI {
 	w := lookup(p.Workshop)
 	if w == nil {
-		return app.Div()
+		return el("div")
 	}
 	v := w.view()
 	rej, bad := v.Status.Rejected, v.Status.BadPhotos
@@ -56,24 +57,24 @@ func (p *problems) Render() app.UI {
 	if len(rej) > 0 {
 		items := make([]app.UI, len(rej))
 		for i, r := range rej {
-			items[i] = el("li").Text(i18n.T("kind."+r.Change.Kind) + " : " + r.Message)
+			items[i] = ect("li", "", "", i18n.T("kind."+r.Change.Kind)+" : "+r.Message)
 		}
-		rs = el("section").ID("rejected").Class("msg error").Attr("role", "alert").Body(
+		rs = ecb("section", "rejected", "msg error",
 			para("", "b", i18n.N("problems.rejected", len(rej))),
-			el("ul").Body(items...),
+			ecb("ul", "", "", items...),
 			button("rejected-ok", "", i18n.T("problems.ok"), p.clear),
-		)
+		).Attr("role", "alert")
 	}
 	if len(bad) > 0 {
 		items := make([]app.UI, len(bad))
 		for i, b := range bad {
-			items[i] = el("li").Text(b.Message)
+			items[i] = ect("li", "", "", b.Message)
 		}
-		bs = el("section").ID("bad-photos").Class("msg error").Attr("role", "alert").Body(
+		bs = ecb("section", "bad-photos", "msg error",
 			para("", "b", i18n.N("problems.badphotos", len(bad))),
-			el("ul").Body(items...),
+			ecb("ul", "", "", items...),
 			button("bad-photos-retry", "", i18n.T("problems.retry"), p.retry),
-		)
+		).Attr("role", "alert")
 	}
-	return app.Div().ID("problems").Body(rs, bs)
+	return ecb("div", "problems", "", rs, bs)
 }

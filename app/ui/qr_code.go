@@ -8,6 +8,7 @@ import (
 
 // qrCode shows Text as a QR code, drawn in Go as an SVG of its modules.
 type qrCode struct {
+	_ noEq
 	app.Compo
 
 	ID    string
@@ -29,7 +30,7 @@ func (q *qrCode) Render() app.UI {
 		}
 	}
 	if q.svg == "" {
-		return app.Div().ID(q.ID)
+		return ec("div", q.ID, "")
 	}
-	return app.Div().ID(q.ID).Class("qr-box").Body(app.Raw(q.svg))
+	return ecb("div", q.ID, "qr-box", app.Raw(q.svg))
 }

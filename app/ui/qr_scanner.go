@@ -13,6 +13,7 @@ import (
 // with the phone's camera app (which opens the link); and always by
 // pasting the link.
 type qrScanner struct {
+	_ noEq
 	app.Compo
 
 	supported bool
@@ -148,8 +149,8 @@ func (s *qrScanner) Render() app.UI {
 	var scan app.UI
 	switch {
 	case s.scanning:
-		scan = app.Div().Class("stack").Body(
-			el("video").ID("scan-video").Attr("muted", true).Attr("autoplay", true).Attr("playsinline", true).
+		scan = ecb("div", "", "stack",
+			ec("video", "scan-video", "").Attr("muted", true).Attr("autoplay", true).Attr("playsinline", true).
 				Aria("label", i18n.T("scan.video")),
 			button("scan-stop", "block", i18n.T("scan.stop"), s.stopClick),
 		)
@@ -158,14 +159,14 @@ func (s *qrScanner) Render() app.UI {
 	default:
 		scan = para("scan-hint", "", i18n.T("scan.usecamera"))
 	}
-	return app.Div().ID("scanner").Class("scanner stack").Body(
+	return ecb("div", "scanner", "scanner stack",
 		scan,
-		el("form").ID("join-link-form").OnSubmit(s.submit).Body(
+		ecb("form", "join-link-form", "",
 			field("join-link", i18n.T("scan.paste"), i18n.T("scan.paste.hint"),
 				void("input").ID("join-link").Attr("type", "url").Attr("inputmode", "url").Attr("autocomplete", "off").
 					Aria("describedby", "join-link-hint").OnInput(valueTo(&s.link))),
-			el("button").ID("join-link-open").Attr("type", "submit").Class("block mt").Text(i18n.T("scan.open")),
-		),
+			ect("button", "join-link-open", "block mt", i18n.T("scan.open")).Attr("type", "submit"),
+		).OnSubmit(s.submit),
 		alert("scan-error", s.err),
 	)
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"encoding/json"
-	"sort"
 
 	"carnet/sync/replica"
 )
@@ -37,7 +36,7 @@ var colorSymbols = map[string]string{
 // newestFirst sorts records by id, newest first: ids made on devices are
 // UUIDv7, ordered by time.
 func newestFirst(rs []*replica.Record) []*replica.Record {
-	sort.Slice(rs, func(i, j int) bool { return rs[i].ID > rs[j].ID })
+	replica.SortStable(len(rs), func(i, j int) bool { return rs[i].ID > rs[j].ID }, func(i, j int) { rs[i], rs[j] = rs[j], rs[i] })
 	return rs
 }
 
@@ -101,7 +100,7 @@ func voteTargets(st *replica.State, ballot *replica.Record) []*replica.Record {
 	if ballot.String("target_kind") == "note" {
 		if s := ballot.String("session"); s != "" {
 			out := ofSession(st, "note", s, "")
-			sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+			replica.SortStable(len(out), func(i, j int) bool { return out[i].ID < out[j].ID }, func(i, j int) { out[i], out[j] = out[j], out[i] })
 			return out
 		}
 		return st.Of("note")

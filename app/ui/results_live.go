@@ -21,6 +21,7 @@ var (
 )
 
 type liveFeed struct {
+	_  noEq
 	n  int
 	es app.Value
 	fn app.Func

@@ -10,6 +10,7 @@ import (
 // sessionPage, /w/<id>/s/<session>: capture post-its and photos in a
 // session (a room or a site visit), and the group's board below.
 type sessionPage struct {
+	_ noEq
 	app.Compo
 
 	id, session string
@@ -45,10 +46,10 @@ func (p *sessionPage) Render() app.UI {
 		s = v.State.Record(p.session)
 		title = orText(s.String("title"), title)
 	}
-	return app.Div().Class("page").Body(
+	return ecb("div", "", "page",
 		newTopBar(title, workshopURL(p.id), false),
 		newAppBanner(false),
-		el("main").ID("main").Body(p.body(v, s)),
+		ecb("main", "main", "", p.body(v, s)),
 		syncBarFor(v),
 	)
 }
@@ -75,20 +76,20 @@ func (p *sessionPage) body(v *view, s *replica.Record) app.UI {
 
 	var instructions, nogroup, capture app.UI
 	if text := s.String("instructions"); text != "" {
-		instructions = el("details").ID("instructions").Class("card").Body(
-			el("summary").Class("b").Text(i18n.T("session.instructions")),
+		instructions = ecb("details", "instructions", "card",
+			ect("summary", "", "b", i18n.T("session.instructions")),
 			para("", "pre", text),
 		)
 	}
 	if group == "" && canWrite && len(groupOptions(st)) > 0 {
-		nogroup = app.P().Class("msg warn").Body(
+		nogroup = ecb("p", "", "msg warn",
 			app.Text(i18n.T("session.nogroup")+" "),
-			el("a").Attr("href", workshopURL(v.ID)).Text(i18n.T("session.choosegroup")),
+			ect("a", "", "", i18n.T("session.choosegroup")).Attr("href", workshopURL(v.ID)),
 		)
 	}
 	if canWrite {
-		capture = el("section").ID("capture").Class("card").Body(
-			el("h2").Text(i18n.T("capture.title")),
+		capture = ecb("section", "capture", "card",
+			ect("h2", "", "", i18n.T("capture.title")),
 			newNoteForm(v.ID, p.session, group).onBoard(s.String("board")),
 			newPhotoCapture(v.ID, p.session, group),
 		)
@@ -113,21 +114,21 @@ func (p *sessionPage) body(v *view, s *replica.Record) app.UI {
 			cards[i] = newNoteCard(v.ID, r.ID, r.String("text"), r.String("color"), name, mine)
 		}
 	}
-	var grid app.UI = app.Div().Class("board").Body(cards...)
+	var grid app.UI = ecb("div", "", "board", cards...)
 	if b := boardOf(s.String("board")); b != nil {
 		grid = zonesGrid(b, items, cards)
 	}
-	return app.Div().Body(
+	return ecb("div", "", "",
 		newStepTimer(v.ID, false),
 		instructions,
 		nogroup,
 		capture,
-		el("section").ID("board").Aria("labelledby", "board-title").Body(
-			el("h2").ID("board-title").Text(boardTitle),
+		ecb("section", "board", "",
+			ect("h2", "board-title", "", boardTitle),
 			para("board-count", "muted small", i18n.N("session.notes", len(notes))+" · "+i18n.N("board.photos", len(photos))),
 			when(len(items) == 0, para("board-empty", "muted", i18n.T("board.empty"))),
 			grid,
-		),
+		).Aria("labelledby", "board-title"),
 	)
 }
 

@@ -15,6 +15,7 @@ import (
 // settingsPanel: the language, and the storage this device gives the app,
 // with a warning and a button when the browser may evict it.
 type settingsPanel struct {
+	_ noEq
 	app.Compo
 
 	usage, quota int64
@@ -86,7 +87,7 @@ func (s *settingsPanel) Render() app.UI {
 		if s.refused {
 			refused = status("storage-refused", "").Text(i18n.T("settings.refused"))
 		}
-		storage = app.Div().ID("storage-warning").Class("msg warn").Body(
+		storage = ecb("div", "storage-warning", "msg warn",
 			para("", "", i18n.T("settings.notpersisted")),
 			button("storage-persist", "primary", i18n.T("settings.persist"), s.persist).Attr("disabled", s.asking),
 			refused,
@@ -96,16 +97,16 @@ func (s *settingsPanel) Render() app.UI {
 	if s.known {
 		usage = para("storage-usage", "", i18n.F("settings.usage", fmtBytes(s.usage), fmtBytes(s.quota)))
 	}
-	return el("section").ID("settings").Class("card").Body(
-		el("h2").Text(i18n.T("settings.title")),
-		app.Div().Attr("role", "group").Aria("labelledby", "lang-label").Body(
+	return ecb("section", "settings", "card",
+		ect("h2", "", "", i18n.T("settings.title")),
+		ecb("div", "", "",
 			para("lang-label", "b", i18n.T("settings.lang")),
-			app.Div().Class("lang-choice").Body(
+			ecb("div", "", "lang-choice",
 				button("lang-fr", "", "Français", s.setFR).Lang("fr").Aria("pressed", cur == i18n.FR),
 				button("lang-en", "", "English", s.setEN).Lang("en").Aria("pressed", cur == i18n.EN),
 			),
-		),
-		el("h2").Text(i18n.T("settings.storage")),
+		).Attr("role", "group").Aria("labelledby", "lang-label"),
+		ect("h2", "", "", i18n.T("settings.storage")),
 		usage,
 		storage,
 	)

@@ -15,6 +15,7 @@ import (
 // "Synchroniser" button and a progress bar while photos upload. With no
 // Workshop it sums up every workshop open on the device.
 type syncBar struct {
+	_ noEq
 	app.Compo
 
 	Workshop string
@@ -178,20 +179,20 @@ func (b *syncBar) Render() app.UI {
 	p := s.progress
 	var detail, progress app.UI
 	if s.detail != "" {
-		detail = el("span").ID("sync-detail").Class("detail").Text(s.detail)
+		detail = ect("span", "sync-detail", "detail", s.detail)
 	}
 	if p.Total > 0 {
-		progress = el("progress").ID("sync-progress").Attr("max", p.Total).Attr("value", p.Sent).
+		progress = ec("progress", "sync-progress", "").Attr("max", p.Total).Attr("value", p.Sent).
 			Aria("label", i18n.F("sync.uploading", int(p.Sent*100/p.Total), p.Photos))
 	}
-	return app.Div().ID("sync-bar").Class("syncbar").DataSet("state", s.key).Body(
-		app.Div().Class("status").Body(
-			app.Div().ID("sync-status").Attr("role", "status").Aria("live", "polite").Body(
-				el("span").ID("sync-text").Text(s.text),
+	return ecb("div", "sync-bar", "syncbar",
+		ecb("div", "", "status",
+			ecb("div", "sync-status", "",
+				ect("span", "sync-text", "", s.text),
 				detail,
-			),
+			).Attr("role", "status").Aria("live", "polite"),
 			progress,
 		),
 		button("sync-now", "primary", i18n.T("sync.now"), b.syncAll).Attr("disabled", s.key == "syncing" || len(vs) == 0),
-	)
+	).DataSet("state", s.key)
 }

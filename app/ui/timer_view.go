@@ -132,7 +132,7 @@ func f1Extras(v *view) app.UI {
 	if v.Meta.Facilitator {
 		nav = app.Raw(f1Nav(v.ID, ""))
 	}
-	return app.Div().Body(nav, newStepTimer(v.ID, false))
+	return ecb("div", "", "", nav, newStepTimer(v.ID, false))
 }
 
 // stepTimer shows the current step and its timer, counting down each
@@ -236,9 +236,9 @@ func (t *stepTimer) Render() app.UI {
 	T := i18n.T
 	if s == nil {
 		if !t.Controls {
-			return app.Div().ID("now")
+			return ec("div", "now", "")
 		}
-		return app.Div().ID("now").Class("now card").Body(para("now-none", "muted", T("timer.nocurrent")))
+		return ecb("div", "now", "now card", para("now-none", "muted", T("timer.nocurrent")))
 	}
 	left, state := t.now()
 	run := s.ID + "/" + string(s.Raw("timer"))
@@ -261,12 +261,12 @@ func (t *stepTimer) Render() app.UI {
 		}
 		ctl = f1Raw(t.on, tpl(timerCtlHTML, first, T("timer."+first)))
 	}
-	return el("section").ID("now").Class("now card").Aria("labelledby", "now-title").Body(
+	return ecb("section", "now", "now card",
 		app.Raw(tpl(timerHTML, t.Workshop, s.ID, orText(s.String("title"), T("session.untitled")), state,
 			strconv.FormatInt(left/1000, 10), label, timerText(left), T("timer.state."+state))),
 		ctl,
 		alert("timer-error", t.err),
-	)
+	).Aria("labelledby", "now-title")
 }
 
 const (

@@ -8,6 +8,7 @@ import (
 
 // topBar is the page header: a back link, the page title, a home link.
 type topBar struct {
+	_ noEq
 	app.Compo
 
 	Title string
@@ -22,14 +23,14 @@ func newTopBar(title, back string, home bool) *topBar {
 func (b *topBar) Render() app.UI {
 	var back, home app.UI
 	if b.Back != "" {
-		back = el("a").ID("nav-back").Class("back").Attr("href", b.Back).Aria("label", i18n.T("nav.back")).Text("←")
+		back = ect("a", "nav-back", "back", "←").Attr("href", b.Back).Aria("label", i18n.T("nav.back"))
 	}
 	if b.Home {
-		home = el("a").ID("nav-home").Attr("href", "/").Text(i18n.T("nav.home"))
+		home = ect("a", "nav-home", "", i18n.T("nav.home")).Attr("href", "/")
 	}
-	return app.Div().Class("topbar").Attr("role", "banner").Body(
+	return ecb("div", "", "topbar",
 		back,
-		el("h1").ID("page-title").Text(b.Title),
+		ect("h1", "page-title", "", b.Title),
 		home,
-	)
+	).Attr("role", "banner")
 }

@@ -56,10 +56,10 @@ func (p *votePage) Render() app.UI {
 		b = live(v.State, p.ballot)
 		title = orText(b.String("title"), title)
 	}
-	return app.Div().Class("page").Body(
+	return ecb("div", "", "page",
 		newTopBar(title, workshopURL(p.id), false),
 		newAppBanner(false),
-		el("main").ID("main").Body(p.body(v, b)),
+		ecb("main", "main", "", p.body(v, b)),
 		syncBarFor(v),
 	)
 }
@@ -184,7 +184,7 @@ func (p *votePage) body(v *view, b *replica.Record) app.UI {
 			cls = "dot"
 		}
 		count[s.Target]++
-		dots[i] = el("span").Class(cls)
+		dots[i] = ec("span", "", cls)
 	}
 	tally := replica.Tally(st, b.ID)
 	targets := voteTargets(st, b)
@@ -203,34 +203,34 @@ func (p *votePage) body(v *view, b *replica.Record) app.UI {
 		}
 		var add, remove app.UI
 		if canVote {
-			remove = el("button").Class("vote-remove").DataSet("target", t.ID).Attr("disabled", n == 0).
-				Aria("label", i18n.F("vote.remove.label", short(label))).Text("−").OnClick(p.remove)
-			add = el("button").Class("vote-add primary").DataSet("target", t.ID).Attr("disabled", left == 0).
-				Aria("label", i18n.F("vote.add.label", short(label))).Text("+").OnClick(p.add)
+			remove = ect("button", "", "vote-remove", "−").DataSet("target", t.ID).Attr("disabled", n == 0).
+				Aria("label", i18n.F("vote.remove.label", short(label))).OnClick(p.remove)
+			add = ect("button", "", "vote-add primary", "+").DataSet("target", t.ID).Attr("disabled", left == 0).
+				Aria("label", i18n.F("vote.add.label", short(label))).OnClick(p.add)
 		}
-		items[i] = el("li").Body(
-			app.Div().ID("target-"+t.ID).Class(cls).DataSet("target", t.ID).DataSet("mine", n).Body(
-				el("span").Class("label").Text(label),
-				el("span").Class("score").Text(i18n.N("vote.total", tally[t.ID])),
-				app.Div().Class("ctl").Body(
+		items[i] = ecb("li", "", "",
+			ecb("div", "target-"+t.ID, cls,
+				ect("span", "", "label", label),
+				ect("span", "", "score", i18n.N("vote.total", tally[t.ID])),
+				ecb("div", "", "ctl",
 					remove,
-					el("span").Class("mine-count").Aria("label", i18n.N("vote.mine", n)).Text(n),
+					ec("span", "", "mine-count").Aria("label", i18n.N("vote.mine", n)).Text(n),
 					add,
 				),
-			),
+			).DataSet("target", t.ID).DataSet("mine", n),
 		)
 	}
-	return app.Div().Body(
+	return ecb("div", "", "",
 		when(!open, para("vote-closed", "msg warn", i18n.T("vote.closed"))),
-		app.Div().Class("card").Body(
+		ecb("div", "", "card",
 			status("stickers-left", "left").Text(i18n.N("vote.left", left, len(mine))),
-			app.Div().Class("stickers").Aria("hidden", "true").Body(dots...),
+			ecb("div", "", "stickers", dots...).Aria("hidden", "true"),
 			when(canVote, para("", "muted small", i18n.T("vote.howto"))),
 			when(canVote && left == 0, para("vote-none-left", "small", i18n.T("vote.noneleft"))),
 			status("vote-announce", "visually-hidden").Text(p.announce),
 		),
 		alert("vote-error", p.err),
 		when(len(targets) == 0, para("vote-empty", "muted", i18n.T("vote.empty"))),
-		el("ul").ID("vote-targets").Class("list").Body(items...),
+		ecb("ul", "vote-targets", "list", items...),
 	)
 }

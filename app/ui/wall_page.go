@@ -158,7 +158,7 @@ func (p *facilPage) renderWall(v *view) []app.UI {
 		f1Raw(p.on, tpl(wallHeadHTML, opts, modes)),
 		newStepTimer(p.id, false),
 		status("wall-count", "muted", app.Text(i18n.N("session.notes", len(items)-photos)+" · "+i18n.N("board.photos", photos))),
-		el("div").ID("wall-body").Class("wall-body").DataSet("by", by).Body(content),
+		ecb("div", "wall-body", "wall-body", content).DataSet("by", by),
 	}
 }
 

@@ -25,10 +25,10 @@ func groupOptions(st *replica.State) []option {
 
 // groupSelect is a select of groups, with a first "none yet" choice.
 func groupSelect(id string, opts []option, value string) app.HTMLElem {
-	return el("select").ID(id).Body(
-		el("option").Attr("value", "").Attr("selected", value == "").Text(i18n.T("group.none")),
+	return ecb("select", id, "",
+		ect("option", "", "", i18n.T("group.none")).Attr("value", "").Attr("selected", value == ""),
 		app.Range(opts).Slice(func(i int) app.UI {
-			return el("option").Attr("value", opts[i].Value).Attr("selected", opts[i].Value == value).Text(opts[i].Label)
+			return ect("option", "", "", opts[i].Label).Attr("value", opts[i].Value).Attr("selected", opts[i].Value == value)
 		}),
 	)
 }
@@ -59,7 +59,7 @@ func when(cond bool, ui app.UI) app.UI {
 
 // para is a paragraph with an id (may be empty) and a class.
 func para(id, class, text string) app.UI {
-	return app.P().ID(id).Class(class).Text(text)
+	return ect("p", id, class, text)
 }
 
 // alert is an error message screen readers announce at once.
@@ -67,47 +67,47 @@ func alert(id, text string) app.UI {
 	if text == "" {
 		return nil
 	}
-	return app.P().ID(id).Class("msg error").Attr("role", "alert").Text(text)
+	return ect("p", id, "msg error", text).Attr("role", "alert")
 }
 
 // status is a polite live region: its text is announced when it changes.
-func status(id, class string, body ...app.UI) app.HTMLP {
-	return app.P().ID(id).Class(class).Attr("role", "status").Aria("live", "polite").Body(body...)
+func status(id, class string, body ...app.UI) app.HTMLElem {
+	return ecb("p", id, class, body...).Attr("role", "status").Aria("live", "polite")
 }
 
 // saved is the "✓ ..." confirmation of a committed write.
-func saved(text string) app.UI { return el("span").Class("saved").Text("✓ " + text) }
+func saved(text string) app.UI { return ect("span", "", "saved", "✓ "+text) }
 
 // linkItem is a big list link: a title, a subtitle and a chevron.
 func linkItem(id, class, href, icon, title, sub string) app.UI {
 	var ic app.UI
 	if icon != "" {
-		ic = el("span").Class("icon").Aria("hidden", "true").Text(icon)
+		ic = ect("span", "", "icon", icon).Aria("hidden", "true")
 	}
 	var s app.UI
 	if sub != "" {
-		s = el("span").Class("sub").Text(sub)
+		s = ect("span", "", "sub", sub)
 	}
-	return el("li").Body(el("a").ID(id).Class("item "+class).Attr("href", href).Body(
+	return ecb("li", "", "", ecb("a", id, "item "+class,
 		ic,
-		el("span").Class("grow").Body(el("span").Class("title").Text(title), s),
-		el("span").Class("chev").Aria("hidden", "true").Text("›"),
-	))
+		ecb("span", "", "grow", ect("span", "", "title", title), s),
+		ect("span", "", "chev", "›").Aria("hidden", "true"),
+	).Attr("href", href))
 }
 
 // button is a button of type "button" with an id or class, a label and a
 // handler.
 func button(id, class, label string, h app.EventHandler) app.HTMLElem {
-	return el("button").Attr("type", "button").ID(id).Class(class).Text(label).OnClick(h)
+	return ect("button", id, class, label).Attr("type", "button").OnClick(h)
 }
 
 // field is a label, with an optional hint, over an input.
 func field(id, label, hint string, input app.UI) app.UI {
 	var h app.UI
 	if hint != "" {
-		h = el("span").Class("hint").ID(id + "-hint").Text(hint)
+		h = ect("span", id+"-hint", "hint", hint)
 	}
-	return app.Div().Body(el("label").Attr("for", id).Body(app.Text(label), h), input)
+	return ecb("div", "", "", ecb("label", "", "", app.Text(label), h).Attr("for", id), input)
 }
 
 // valueTo is Compo.ValueTo for strings, kept out of line: go-app's is

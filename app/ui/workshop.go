@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -157,7 +156,7 @@ func openWorkshops() []*workshop {
 	for _, w := range ctrls {
 		out = append(out, w)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	replica.SortStable(len(out), func(i, j int) bool { return out[i].id < out[j].id }, func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
 }
 

@@ -13,6 +13,7 @@ import (
 // workshopPage, /w/<id>: who I am here, my group, the open votes and the
 // sessions (rooms and site visits) of the workshop.
 type workshopPage struct {
+	_ noEq
 	app.Compo
 
 	id  string
@@ -48,10 +49,10 @@ func (p *workshopPage) Render() app.UI {
 	if v.State != nil {
 		title = v.Title()
 	}
-	return app.Div().Class("page").Body(
+	return ecb("div", "", "page",
 		newTopBar(title, "/", false),
 		newAppBanner(false),
-		el("main").ID("main").Body(p.body(v)),
+		ecb("main", "main", "", p.body(v)),
 		syncBarFor(v),
 	)
 }
@@ -88,9 +89,9 @@ func (p *workshopPage) body(v *view) app.UI {
 	}
 	var votes app.UI
 	if len(ballots) > 0 {
-		votes = el("section").ID("ballots").Body(
-			el("h2").Text(i18n.T("workshop.votes")),
-			el("ul").Class("list").Body(ballots...),
+		votes = ecb("section", "ballots", "",
+			ect("h2", "", "", i18n.T("workshop.votes")),
+			ecb("ul", "", "list", ballots...),
 		)
 	}
 
@@ -120,35 +121,35 @@ func (p *workshopPage) body(v *view) app.UI {
 
 	var other, inviteQR app.UI
 	if !v.Meta.Facilitator {
-		other = el("a").ID("other-phone").Class("button block").Attr("href", deviceURL(v.ID)).Text(i18n.T("device.title"))
+		other = ect("a", "other-phone", "button block", i18n.T("device.title")).Attr("href", deviceURL(v.ID))
 	}
 	if v.Meta.JoinCode != "" {
-		inviteQR = el("details").ID("invite-someone").Body(
-			el("summary").Class("button block mt").Text(i18n.T("workshop.invite")),
+		inviteQR = ecb("details", "invite-someone", "",
+			ect("summary", "", "button block mt", i18n.T("workshop.invite")),
 			para("", "", i18n.T("workshop.invite.hint")),
 			newQRCode("invite-qr", joinLink(app.Window().URL(), invite{Workshop: v.ID, Code: v.Meta.JoinCode}), i18n.T("workshop.invite")),
 		)
 	}
 
-	return app.Div().Body(
+	return ecb("div", "", "",
 		newProblems(v.ID),
 		f1Extras(v), // the facilitation's links, the current step and its timer (timer_view.go)
-		el("section").ID("me").Class("card").Body(
-			app.P().ID("me-name").Body(
-				el("span").Class("b").Text(i18n.T("workshop.you")+" "),
+		ecb("section", "me", "card",
+			ecb("p", "me-name", "",
+				ect("span", "", "b", i18n.T("workshop.you")+" "),
 				app.Text(nameOf(v)),
-				el("span").Class("muted").Text(role),
+				ect("span", "", "muted", role),
 			),
 			p.renderGroup(v),
 		),
 		votes,
-		el("section").ID("sessions").Body(
-			el("h2").Text(i18n.T("workshop.sessions")),
+		ecb("section", "sessions", "",
+			ect("h2", "", "", i18n.T("workshop.sessions")),
 			when(len(sessions) == 0, para("no-sessions", "muted", i18n.T("workshop.nosessions"))),
-			el("ul").Class("list").Body(sessions...),
+			ecb("ul", "", "list", sessions...),
 		),
-		el("section").ID("devices").Class("card").Body(
-			el("h2").Text(i18n.T("workshop.phones")),
+		ecb("section", "devices", "card",
+			ect("h2", "", "", i18n.T("workshop.phones")),
 			other,
 			inviteQR,
 		),
@@ -161,9 +162,9 @@ func openProblem(v *view) app.UI {
 	case !v.Opened:
 		return para("loading", "muted", i18n.T("common.loading"))
 	case errors.Is(v.Err, errNotJoined):
-		return app.Div().Class("card").Body(
+		return ecb("div", "", "card",
 			para("not-joined", "msg warn", i18n.T("workshop.notjoined")),
-			el("a").Class("button block").Attr("href", "/").Text(i18n.T("nav.home")),
+			ect("a", "", "button block", i18n.T("nav.home")).Attr("href", "/"),
 		)
 	case v.Err != nil:
 		return alert("open-error", i18n.F("workshop.openerror", v.Err.Error()))
@@ -187,8 +188,8 @@ func (p *workshopPage) renderGroup(v *view) app.UI {
 		}
 	}
 	if name != "" && !p.choosing {
-		return app.P().Class("row").Body(
-			el("span").ID("my-group").Class("grow").Body(el("span").Class("b").Text(i18n.T("workshop.group")+" "), app.Text(name)),
+		return ecb("p", "", "row",
+			ecb("span", "my-group", "grow", ect("span", "", "b", i18n.T("workshop.group")+" "), app.Text(name)),
 			button("group-change", "", i18n.T("workshop.group.change"), p.changeGroup),
 		)
 	}
@@ -196,16 +197,16 @@ func (p *workshopPage) renderGroup(v *view) app.UI {
 	if p.choosing {
 		cancel = button("", "", i18n.T("common.cancel"), p.cancelGroup)
 	}
-	return el("form").ID("group-form").OnSubmit(p.saveGroup).Body(
+	return ecb("form", "group-form", "",
 		when(name == "", para("group-prompt", "msg warn", i18n.T("workshop.group.prompt"))),
 		field("group-select", i18n.T("join.group"), "",
 			groupSelect("group-select", groups, p.group).OnChange(valueTo(&p.group))),
-		app.Div().Class("row mt").Body(
-			el("button").ID("group-save").Attr("type", "submit").Class("primary grow").Attr("disabled", p.saving).Text(i18n.T("common.save")),
+		ecb("div", "", "row mt",
+			ect("button", "group-save", "primary grow", i18n.T("common.save")).Attr("type", "submit").Attr("disabled", p.saving),
 			cancel,
 		),
 		alert("group-error", p.groupErr),
-	)
+	).OnSubmit(p.saveGroup)
 }
 
 func (p *workshopPage) cancelGroup(ctx app.Context, e app.Event) { p.choosing = false }

@@ -15,6 +15,7 @@ import (
 
 // Erased is what the server erased for one participant.
 type Erased struct {
+	_       noEq
 	Cursor  string `json:"cursor"`  // the server's cursor after the erase
 	Records int    `json:"records"` // records blanked and deleted
 	Photos  int    `json:"photos"`  // photo files dropped from the server

@@ -82,6 +82,7 @@ func (cfg *Config) fill() error {
 
 // Progress is what Sync reports as it goes, for a progress bar.
 type Progress struct {
+	_       noEq
 	Changes int // changes still waiting to be pushed
 	Photos  int // photos still waiting, the one uploading included
 	// The photo uploading now: its hash, the bytes the server holds, and
@@ -110,6 +111,7 @@ type Status struct {
 // person also gets Participant and Secret from the first (Client.Invite),
 // so that both write as one participant.
 type Invite struct {
+	_           noEq
 	Server      string // base URL; empty: same origin
 	Workshop    string
 	JoinCode    string
@@ -120,6 +122,7 @@ type Invite struct {
 
 // NewWorkshop is what creating a workshop takes.
 type NewWorkshop struct {
+	_        noEq
 	Title    string
 	Template string // a template id, or empty for a blank workshop
 	Locale   string

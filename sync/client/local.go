@@ -45,6 +45,7 @@ type Rejected struct {
 
 // BadPhoto is a photo that Sync gave up uploading, and why.
 type BadPhoto struct {
+	_       noEq
 	Hash    string `json:"hash"`
 	Code    string `json:"code"` // "corrupt" (checked on the device), "missing", or the server's code
 	Message string `json:"message"`
@@ -58,6 +59,7 @@ type Pending struct {
 
 // PendingBlob is a photo waiting to be uploaded.
 type PendingBlob struct {
+	_    noEq
 	Hash string
 	Size int64
 }

@@ -233,9 +233,9 @@ func (c *Client) uploadPhotos(ctx context.Context) error {
 	c.mu.Unlock()
 	for i, b := range todo {
 		err := c.upload(ctx, b.Hash, len(todo)-i)
-		var bad *badPhoto
+		bad, isBad := As[*badPhoto](err)
 		switch {
-		case errors.As(err, &bad):
+		case isBad:
 			if err := c.update(ctx, func(m *Meta) { m.BadPhotos = append(m.BadPhotos, bad.BadPhoto) }); err != nil {
 				return fmt.Errorf("upload: %w", err)
 			}

@@ -186,12 +186,12 @@ func (s *State) Of(kind string) []*Record {
 			out = append(out, r)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
+	SortStable(len(out), func(i, j int) bool {
 		pi, pj := out[i].Float("position"), out[j].Float("position")
 		if pi != pj {
 			return pi < pj
 		}
 		return out[i].ID < out[j].ID
-	})
+	}, func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
 }

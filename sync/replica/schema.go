@@ -7,6 +7,7 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -162,36 +163,49 @@ const (
 // Colors lists the note colours in display order.
 var Colors = []string{ColorCurrent, ColorData, ColorProblem, ColorWish, ColorValue, ColorSmile, ColorIdea}
 
-var schema = map[string]map[string]checker{
-	"workshop": {
-		"title": isString, "place": isString, "starts": isDate, "ends": isDate,
-		"template": isString, "rules": isStrings,
-		"vote_budget": isInt(1, MaxBudget), "max_threads": isInt(1, 1000),
-		"locale": isString, "show_authors": isBool,
-	},
-	"session": {
-		"title": isString, "type": oneOf("room", "visit", "icebreaker", "break"),
-		"position": isNumber, "minutes": isInt(0, 100000), "instructions": isString,
-		"format": oneOf("plenary", "groups", "standing"), "board": isString, "timer": isTimer,
-	},
-	"group":       {"name": isString, "position": isNumber},
-	"participant": {"name": isString, "role": isString, "group": isRef},
-	"note": {
-		"session": isRef, "group": isRef, "zone": isString, "text": isString,
-		"color": oneOf(Colors...), "author": isOwner, "thread": isRef, "x": isNumber, "y": isNumber,
-	},
-	"photo": {
-		"session": isRef, "group": isRef, "blob": isSHA256,
-		"mime":  oneOf("image/jpeg", "image/png", "image/webp"),
-		"width": isInt(0, 1<<20), "height": isInt(0, 1<<20), "bytes": isInt(0, 1<<40),
-		"caption": isString, "author": isOwner, "taken": isInt(0, maxMillis),
-	},
-	"thread": {"title": isString, "body": isString, "position": isNumber, "selected": isBool},
-	"ballot": {
-		"session": isRef, "title": isString, "budget": isInt(1, MaxBudget),
-		"target_kind": oneOf("thread", "note"), "open": isBool,
-	},
-	"vote": {"ballot": isOwnerRef, "voter": isOwner, "slot": isInt(0, MaxBudget-1), "target": isRef},
+// schema maps a kind to its listed fields and their checkers. It is built
+// from a table at init: a map literal of maps costs far more code in
+// app.wasm (one map assignment call per field).
+var schema = buildSchema([]schemaKind{
+	{"workshop", "title place starts ends template rules vote_budget max_threads locale show_authors", []checker{
+		isString, isString, isDate, isDate, isString, isStrings, isInt(1, MaxBudget), isInt(1, 1000), isString, isBool}},
+	{"session", "title type position minutes instructions format board timer", []checker{
+		isString, oneOf("room", "visit", "icebreaker", "break"), isNumber, isInt(0, 100000), isString,
+		oneOf("plenary", "groups", "standing"), isString, isTimer}},
+	{"group", "name position", []checker{isString, isNumber}},
+	{"participant", "name role group", []checker{isString, isString, isRef}},
+	{"note", "session group zone text color author thread x y", []checker{
+		isRef, isRef, isString, isString, oneOf(Colors...), isOwner, isRef, isNumber, isNumber}},
+	{"photo", "session group blob mime width height bytes caption author taken", []checker{
+		isRef, isRef, isSHA256, oneOf("image/jpeg", "image/png", "image/webp"),
+		isInt(0, 1<<20), isInt(0, 1<<20), isInt(0, 1<<40), isString, isOwner, isInt(0, maxMillis)}},
+	{"thread", "title body position selected", []checker{isString, isString, isNumber, isBool}},
+	{"ballot", "session title budget target_kind open", []checker{
+		isRef, isString, isInt(1, MaxBudget), oneOf("thread", "note"), isBool}},
+	{"vote", "ballot voter slot target", []checker{isOwnerRef, isOwner, isInt(0, MaxBudget-1), isRef}},
+})
+
+// schemaKind is one kind of the schema table: its field names, separated by
+// spaces, and their checkers in the same order.
+type schemaKind struct {
+	kind, fields string
+	checks       []checker
+}
+
+func buildSchema(kinds []schemaKind) map[string]map[string]checker {
+	out := make(map[string]map[string]checker, len(kinds))
+	for _, k := range kinds {
+		names := strings.Fields(k.fields)
+		if len(names) != len(k.checks) {
+			panic("replica: schema of " + k.kind + " has " + strconv.Itoa(len(names)) + " fields and " + strconv.Itoa(len(k.checks)) + " checkers")
+		}
+		m := make(map[string]checker, len(names))
+		for i, n := range names {
+			m[n] = k.checks[i]
+		}
+		out[k.kind] = m
+	}
+	return out
 }
 
 // isOwnerRef is a required record id.
