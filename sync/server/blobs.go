@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"carnet/sync/store"
@@ -50,6 +51,11 @@ func (s *Server) blobState(ctx context.Context, ws, hash string) (store.Blob, er
 }
 
 func (s *Server) headBlob(w http.ResponseWriter, r *http.Request, ws store.Workshop, hash string) error {
+	// A client that lost its PATCH asks where to go on, often before this
+	// server has noticed the cut and stored what arrived: wait for that
+	// PATCH to end (bounded: a silent peer can hold one for long), so that
+	// the answer counts those bytes and they are not sent again.
+	s.uploads.wait(r.Context(), ws.ID+"/"+hash, headWait)
 	b, err := s.blobState(r.Context(), ws.ID, hash)
 	if err != nil {
 		return err
@@ -93,6 +99,7 @@ func (s *Server) patchBlob(w http.ResponseWriter, r *http.Request, ws store.Work
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/offset+octet-stream" {
 		return errorf(kindInvalid, "a blob upload needs Content-Type: application/offset+octet-stream")
 	}
+	defer s.uploads.begin(ws.ID + "/" + hash)()
 	offset, err := headerInt(r, "Upload-Offset")
 	if err != nil {
 		return err
@@ -244,4 +251,51 @@ func (s *Server) getBlob(w http.ResponseWriter, r *http.Request, ws store.Worksh
 		w.Write(data)
 	}
 	return nil
+}
+
+// headWait bounds how long a HEAD waits for a PATCH of the same blob.
+const headWait = 3 * time.Second
+
+// inFlight tracks the PATCHes being received, so that a HEAD of the same
+// blob can wait for them to end.
+type inFlight struct {
+	mu sync.Mutex
+	m  map[string]chan struct{}
+}
+
+// begin marks a PATCH of key as running and returns the func that ends it.
+func (f *inFlight) begin(key string) func() {
+	ch := make(chan struct{})
+	f.mu.Lock()
+	f.m[key] = ch // a PATCH of the same blob at once: the later is waited for
+	f.mu.Unlock()
+	return func() {
+		f.mu.Lock()
+		if f.m[key] == ch {
+			delete(f.m, key)
+		}
+		f.mu.Unlock()
+		close(ch)
+	}
+}
+
+// wait waits until no PATCH of key runs, for at most d.
+func (f *inFlight) wait(ctx context.Context, key string, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		f.mu.Lock()
+		ch := f.m[key]
+		f.mu.Unlock()
+		if ch == nil {
+			return
+		}
+		select {
+		case <-ch:
+		case <-t.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
 }

@@ -271,3 +271,46 @@ func TestThumbCacheBound(t *testing.T) {
 		t.Fatalf("oldest entry kept")
 	}
 }
+
+// TestBlobHeadWaitsForPatch: a HEAD asked while a PATCH of the same blob
+// is still being received waits for it, so that a client resuming right
+// after a cut learns of the bytes that arrived and does not send them
+// again.
+func TestBlobHeadWaitsForPatch(t *testing.T) {
+	e := newEnv(t, nil)
+	w := e.create("Atelier")
+	_, tok := e.join(w, "Léa")
+	photo := readTestdata(t, "photo.jpg")
+	path := "/api/v1/workshops/" + w.id + "/blobs/" + sha(photo)
+	const cut = 4000
+
+	conn, err := net.Dial("tcp", e.ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "PATCH %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/offset+octet-stream\r\n"+
+		"Upload-Offset: 0\r\nUpload-Length: %d\r\nContent-Length: %d\r\n\r\n", path, tok, len(photo), len(photo))
+	conn.Write(photo[:cut])
+	time.Sleep(100 * time.Millisecond) // the server is reading the body
+
+	done := make(chan int, 1)
+	go func() {
+		r := e.do("HEAD", path, tok, nil)
+		n, _ := strconv.Atoi(r.header.Get("Upload-Offset"))
+		done <- n
+	}()
+	select {
+	case n := <-done:
+		t.Fatalf("HEAD answered offset %d while the PATCH was still arriving; want it to wait", n)
+	case <-time.After(300 * time.Millisecond):
+	}
+	conn.Close()
+	select {
+	case n := <-done:
+		if n != cut {
+			t.Fatalf("HEAD after the cut = offset %d, want %d", n, cut)
+		}
+	case <-time.After(headWait + 2*time.Second):
+		t.Fatal("HEAD still waits after the PATCH ended")
+	}
+}

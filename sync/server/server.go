@@ -114,6 +114,8 @@ type Server struct {
 	wsMu sync.Mutex
 	ws   map[string]store.Workshop // workshops never change once made
 
+	uploads inFlight // PATCHes being received, by workshop and blob
+
 	done      chan struct{}
 	closeOnce sync.Once
 	cancel    context.CancelFunc
@@ -170,6 +172,7 @@ func New(cfg Config) (*Server, error) {
 		workers: make(chan struct{}, 2),
 		hlc:     replica.NewHLC(cfg.Replica, func() int64 { return now().UnixMilli() }),
 		ws:      map[string]store.Workshop{},
+		uploads: inFlight{m: map[string]chan struct{}{}},
 		done:    make(chan struct{}),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
