@@ -148,8 +148,9 @@ func syncFindings(r results) []string {
 			"Smaller pushes bound it.", bytesF(s.median)))
 	}
 	if s, ok := r.get(pkgBench, "BenchmarkDaySync", "echo-gzip-B/phone"); ok && s.median > 0 {
-		out = append(out, fmt.Sprintf("Sync answers send each phone its own changes back (%s a phone a day, gzip -9, "+
-			"about as much as the push itself): the answer starts at the cursor the phone had before its push.", bytesF(s.median)))
+		out = append(out, fmt.Sprintf("Sync answers still send each phone some of its own changes back (%s a phone a day, gzip -9): "+
+			"an answer leaves out what its own request stored, not what the phone's earlier pushes of the same sync stored, "+
+			"since the answer to those may have been lost.", bytesF(s.median)))
 	}
 	return out
 }
