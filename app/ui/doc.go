@@ -1,6 +1,6 @@
-// Package ui is the participant's side of Carnet: go-app components, one
-// per file, and Routes, which registers every page for the wasm main and
-// for the server's pre-rendering.
+// Package ui is Carnet's app, the participant's side and the
+// facilitator's: go-app components, and Routes, which registers every page
+// for the wasm main and for the server's pre-rendering.
 //
 // # Pages
 //
@@ -10,6 +10,18 @@
 //	/w/<id>/s/<session>       sessionPage: capture post-its and photos, the group's board
 //	/w/<id>/vote/<ballot>     votePage: stickers (gommettes) on threads or notes
 //	/w/<id>/device            devicePage: QR code that makes another phone the same participant
+//
+// The facilitator's pages (their element ids are listed at the top of
+// facil1.go and facil2.go):
+//
+//	/new                      create a workshop, blank or from a template (facilPage)
+//	/w/<id>/admin|agenda|wall|qr   settings and join QR, agenda and timer, live wall, QR sheet (facilPage)
+//	/w/<id>/threads|ballots[/<ballot>]|synthesis|privacy   threads, ballots and results,
+//	                          the printable synthesis, authors and erasure (facil2Page)
+//
+// Those pages are escaped HTML templates with one event handler each: in
+// Go wasm every builder call site costs code, and app.wasm has a budget of
+// 1.25x a go-app hello world (docs/benchmarks.md).
 //
 // # Data flow
 //
