@@ -60,7 +60,7 @@ func (p *facilPage) onAdmin(ctx app.Context, x ev) {
 		c = append(c, one)
 	case "click:copy":
 		if cb := navigator().Get("clipboard"); cb.Truthy() {
-			cb.Call("writeText", f1Input("join-url"))
+			cb.Call("writeText", inputValue("join-url"))
 			p.copied = true
 		}
 		return
@@ -80,7 +80,7 @@ func (p *facilPage) onAdmin(ctx app.Context, x ev) {
 		c = append(c, set(p.delGroup, "group", "deleted", true))
 		p.delGroup = ""
 	case "submit:group-add":
-		if name := strings.TrimSpace(f1Input("group-new")); name != "" {
+		if name := strings.TrimSpace(inputValue("group-new")); name != "" {
 			setInput("group-new", "")
 			c = append(c, set(client.NewID(), "group", "name", name, "position", len(st.Of("group"))+1))
 		}
@@ -145,14 +145,6 @@ func moveGroup(groups []*replica.Record, id string, up bool) []replica.Change {
 		}
 	}
 	return out
-}
-
-// f1Input reads the value of input id.
-func f1Input(id string) string {
-	if e := app.Window().GetElementByID(id); e.Truthy() {
-		return e.Get("value").String()
-	}
-	return ""
 }
 
 // qrSVG draws text as a QR code (an <svg> named label), cached.

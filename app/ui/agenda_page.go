@@ -21,8 +21,8 @@ func (p *facilPage) onAgenda(ctx app.Context, x ev) {
 	case "click:current":
 		f1Write(ctx, p.id, p.done, set(p.id, "workshop", "current", x.id))
 	case "submit:step-add":
-		title := strings.TrimSpace(f1Input("step-new-title"))
-		m, err := strconv.Atoi(strings.TrimSpace(f1Input("step-new-minutes")))
+		title := strings.TrimSpace(inputValue("step-new-title"))
+		m, err := strconv.Atoi(strings.TrimSpace(inputValue("step-new-minutes")))
 		if title == "" || err != nil || m < 1 || m > 1440 {
 			p.err = i18n.T("agenda.new.bad")
 			return
@@ -33,7 +33,7 @@ func (p *facilPage) onAgenda(ctx app.Context, x ev) {
 			pos = steps[n-1].Float("position") + 1
 		}
 		c := set(client.NewID(), "session", "title", title, "minutes", m, "type", "room", "position", pos)
-		if f := f1Input("step-new-format"); f != "" {
+		if f := inputValue("step-new-format"); f != "" {
 			c.Fields["format"], _ = json.Marshal(f)
 		}
 		p.err = ""

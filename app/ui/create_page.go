@@ -40,6 +40,16 @@ func (p *facilPage) onCreate(ctx app.Context, x ev) {
 	if x.kind != "submit" || p.busy {
 		return
 	}
+	if app.IsClient {
+		// What the form shows is what is created, whether or not every
+		// input event reached the draft before the submit.
+		for _, k := range []string{"title", "place", "starts", "ends", "key"} {
+			p.draft[k] = inputValue("create-" + k)
+		}
+		if r := app.Window().Get("document").Call("querySelector", "#tpl-list input:checked"); r.Truthy() {
+			p.draft["tpl"] = r.Get("value").String()
+		}
+	}
 	t := chosen(p.draft["tpl"])
 	in := func(k string) string { return strings.TrimSpace(p.draft[k]) }
 	title := in("title")
