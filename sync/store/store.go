@@ -164,3 +164,16 @@ func ReadRecord(id string, rows Rows) (*replica.Record, error) {
 	}
 	return r, nil
 }
+
+// CheckWrite decides a WriteBlob at offset against a blob that holds size
+// bytes: ErrExists when it is complete, ErrConflict when offset is not
+// size. In both cases the writer answers with size as the held offset.
+func CheckWrite(size int64, complete bool, offset int64) error {
+	switch {
+	case complete:
+		return fmt.Errorf("the blob is complete, %d bytes: %w", size, ErrExists)
+	case offset != size:
+		return fmt.Errorf("offset %d is not the %d bytes held: %w", offset, size, ErrConflict)
+	}
+	return nil
+}

@@ -79,15 +79,12 @@ func (s *Store) WriteBlob(ctx context.Context, workshop, hash string, offset int
 			}
 		}
 		size, complete, _, err := lockBlob(ctx, tx, workshop, hash)
-		switch {
-		case err != nil:
+		if err != nil {
 			return err
-		case complete:
+		}
+		if err := store.CheckWrite(size, complete, offset); err != nil {
 			held = size
-			return fmt.Errorf("the blob is complete, %d bytes: %w", size, store.ErrExists)
-		case offset != size:
-			held = size
-			return fmt.Errorf("offset %d is not the %d bytes held: %w", offset, size, store.ErrConflict)
+			return err
 		}
 		held = offset
 		if len(data) == 0 {

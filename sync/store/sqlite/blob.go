@@ -57,19 +57,17 @@ func (s *Store) WriteBlob(ctx context.Context, workshop, hash string, offset int
 	var held int64
 	err := s.write(ctx, fmt.Sprintf("write blob %s of workshop %s", hash, workshop), func(tx *sql.Tx) error {
 		size, complete, found, err := s.blobState(ctx, tx, workshop, hash)
-		switch {
-		case err != nil:
+		if err != nil {
 			return err
-		case !found && offset == 0:
+		}
+		if err := store.CheckWrite(size, complete, offset); err != nil {
+			held = size
+			return err
+		}
+		if !found {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO blobs (workshop, hash) VALUES (?, ?)`, workshop, hash); err != nil {
 				return err
 			}
-		case complete:
-			held = size
-			return fmt.Errorf("the blob is complete, %d bytes: %w", size, store.ErrExists)
-		case offset != size:
-			held = size
-			return fmt.Errorf("offset %d is not the %d bytes held: %w", offset, size, store.ErrConflict)
 		}
 		held = offset
 		if len(data) == 0 {
